@@ -1,0 +1,42 @@
+# The two commands that matter: `make run` (the whole system on this machine) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Every package of the repository, installed editable into one development environment.
+PACKAGES := libs/servicekit services/booking services/crm services/sales services/tasks \
+            services/billing services/notifications gateway tools/devstack
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test test-faults test-unit install seed clean help
+
+help:
+	@echo "make run     start RabbitMQ if needed, migrate, seed the demo center, run every service"
+	@echo "make test    unit, integration and end-to-end tests (real PostgreSQL + RabbitMQ)"
+	@echo "make test-faults  the reliability suite: broker restarts, crashes, poison, outages (minutes)"
+	@echo "make install create .venv and install everything (run and test do this when needed)"
+
+$(STAMP): requirements.txt requirements-dev.txt $(addsuffix /pyproject.toml,$(PACKAGES))
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt $(addprefix -e ,$(PACKAGES))
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m devstack run
+
+seed: $(STAMP)
+	$(BIN)/python -m devstack seed
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-faults: $(STAMP)
+	$(BIN)/python -m pytest -m faults tests/faults -s
+
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest -m "not e2e" libs services gateway
+
+clean:
+	rm -rf $(VENV) var
