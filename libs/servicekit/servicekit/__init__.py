@@ -1,0 +1,1 @@
+"""Shared plumbing for the therapy-center services. No business code lives here."""

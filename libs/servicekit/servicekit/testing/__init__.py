@@ -1,0 +1,1 @@
+"""Test support: throwaway databases and broker namespaces, tokens, and small helpers."""

@@ -1,0 +1,105 @@
+"""Fixtures shared by every service's tests. A service's conftest defines `spec` (its ServiceSpec)."""
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+import pytest
+
+from servicekit import migrations
+from servicekit.config import Settings
+from servicekit.db import Database
+from servicekit.service import ServiceSpec
+from servicekit.testing import infra
+from servicekit.testing.tokens import KeyPair, TokenMinter
+
+ALL_SERVICES = ["booking", "crm", "sales", "tasks", "billing", "notifications", "gateway"]
+
+
+@pytest.fixture(scope="session")
+def run_id() -> str:
+    return infra.run_id()
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    yield infra.postgres_admin_url()
+
+
+@pytest.fixture(scope="session")
+def amqp_url() -> str:
+    return infra.amqp_url()
+
+
+@pytest.fixture(scope="session")
+def amqp_namespace(amqp_url: str, run_id: str) -> Iterator[str]:
+    namespace = f"test-{run_id}"
+    yield namespace
+    infra.delete_namespace(amqp_url, namespace, ALL_SERVICES)
+
+
+@pytest.fixture(scope="session")
+def database_factory(postgres_admin_url: str, run_id: str) -> Iterator[Callable[[str], str]]:
+    """`database_factory("booking")` -> URL of a fresh database, dropped when the session ends."""
+    created: list[str] = []
+
+    def make(label: str) -> str:
+        name = f"t_{run_id}_{label}"
+        created.append(name)
+        return infra.create_database(postgres_admin_url, name)
+
+    yield make
+    for name in created:
+        infra.drop_database(postgres_admin_url, name)
+
+
+@pytest.fixture(scope="session")
+def keypair() -> KeyPair:
+    return KeyPair.generate()
+
+
+@pytest.fixture(scope="session")
+def tokens(keypair: KeyPair) -> TokenMinter:
+    return TokenMinter(keypair)
+
+
+@pytest.fixture(scope="session")
+def make_settings(database_factory, amqp_url, amqp_namespace, keypair) -> Callable[..., Settings]:
+    """Settings for a service on its own migrated test database (one per service per test run)."""
+    cache: dict[str, Settings] = {}
+
+    def make(spec: ServiceSpec, **overrides: object) -> Settings:
+        if spec.name not in cache:
+            url = database_factory(spec.name)
+            migrations.upgrade(spec.package_dir, url)
+            cache[spec.name] = spec.settings(
+                database_url=url, amqp_url=amqp_url, amqp_namespace=amqp_namespace,
+                jwt_public_key=keypair.public_pem, log_format="text", **overrides)
+        return cache[spec.name]
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def settings(spec: ServiceSpec, make_settings) -> Settings:
+    return make_settings(spec)
+
+
+@pytest.fixture(scope="module")
+def app(spec: ServiceSpec, settings: Settings):
+    application = spec.create_app(settings)
+    yield application
+    application.extensions["servicekit.db"].dispose()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def db(app) -> Database:
+    return app.extensions["servicekit.db"]
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:  # noqa: ARG001 - pytest hook signature
+    infra.stop_containers()
