@@ -1,0 +1,5 @@
+"""One blueprint per resource the gateway owns; everything else under /api/v1 is forwarded (gateway.proxy)."""
+from gateway.api.auth import blp as auth
+from gateway.api.users import blp as users
+
+blueprints = [auth, users]

@@ -1,0 +1,62 @@
+"""Gateway settings: the signing key, token lifetimes, the first admin and where each service lives."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+
+from servicekit.config import Settings, env_float, env_int, env_str, read_key
+
+from gateway.keys import public_key_of
+
+SERVICES = ("booking", "crm", "sales", "tasks", "billing", "notifications")
+
+
+@dataclass
+class GatewaySettings(Settings):
+    """Settings of the gateway (the only process holding the private signing key)."""
+
+    jwt_private_key: str | None = field(default=None, repr=False)  # never in a log line
+    access_token_ttl: int = 900
+    refresh_token_ttl: int = 30 * 24 * 3600
+    admin_email: str | None = None
+    admin_password: str | None = field(default=None, repr=False)
+    booking_url: str = "http://127.0.0.1:8101"
+    crm_url: str = "http://127.0.0.1:8102"
+    sales_url: str = "http://127.0.0.1:8103"
+    tasks_url: str = "http://127.0.0.1:8104"
+    billing_url: str = "http://127.0.0.1:8105"
+    notifications_url: str = "http://127.0.0.1:8106"
+    upstream_timeout: float = 15.0
+    upstream_connect_timeout: float = 2.0
+
+    def __post_init__(self) -> None:
+        # The gateway checks its own tokens too: without JWT_PUBLIC_KEY it uses its private key's public half.
+        if self.jwt_private_key and not self.jwt_public_key:
+            self.jwt_public_key = public_key_of(self.jwt_private_key)
+
+    @classmethod
+    def load_extra(cls) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "jwt_private_key": read_key("JWT_PRIVATE_KEY", "JWT_PRIVATE_KEY_FILE"),
+            "access_token_ttl": env_int("ACCESS_TOKEN_TTL", cls.access_token_ttl),
+            "refresh_token_ttl": env_int("REFRESH_TOKEN_TTL", cls.refresh_token_ttl),
+            "admin_email": env_str("ADMIN_EMAIL"),
+            "admin_password": env_str("ADMIN_PASSWORD"),
+            "upstream_timeout": env_float("UPSTREAM_TIMEOUT", cls.upstream_timeout),
+            "upstream_connect_timeout": env_float("UPSTREAM_CONNECT_TIMEOUT", cls.upstream_connect_timeout),
+        }
+        for service in SERVICES:
+            default = getattr(cls, f"{service}_url")
+            values[f"{service}_url"] = env_str(f"{service.upper()}_URL", default).rstrip("/")
+        return values
+
+    def upstream_url(self, service: str) -> str:
+        """Base URL of one of the six services."""
+        return getattr(self, f"{service}_url").rstrip("/")
+
+
+def current_settings() -> GatewaySettings:
+    """The settings of the app handling the current request."""
+    return current_app.extensions["servicekit.settings"]

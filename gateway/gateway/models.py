@@ -1,0 +1,64 @@
+"""Gateway tables: user accounts, refresh tokens, portal invitations and login-failure counters."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from servicekit.db import UTCDateTime, UUIDStr, new_id, utcnow
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    """A staff member or a portal (family) account."""
+
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(UUIDStr(), primary_key=True, default=new_id)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    therapist_id: Mapped[str | None] = mapped_column(UUIDStr())
+    client_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class RefreshToken(Base):
+    """One refresh token (only its SHA-256 is stored); rotation links it to its successor in one family."""
+
+    __tablename__ = "refresh_tokens"
+    id: Mapped[str] = mapped_column(UUIDStr(), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    family_id: Mapped[str] = mapped_column(UUIDStr(), index=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    replaced_by: Mapped[str | None] = mapped_column(UUIDStr())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Invitation(Base):
+    """A single-use, expiring link for a family to set the password of its portal account."""
+
+    __tablename__ = "invitations"
+    id: Mapped[str] = mapped_column(UUIDStr(), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LoginFailure(Base):
+    """Failed logins for one e-mail address in the current throttling window."""
+
+    __tablename__ = "login_failures"
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    window_start: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    count: Mapped[int] = mapped_column(Integer, default=0)

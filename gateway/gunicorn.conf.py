@@ -1,0 +1,4 @@
+# gunicorn -c gateway/gunicorn.conf.py  (the app is built in each worker, after fork)
+from servicekit.gunicorn_conf import gunicorn_settings
+
+globals().update(gunicorn_settings("gateway", default_port=8080))

@@ -1,0 +1,116 @@
+"""Portal invitations (front desk) and activation (the family, from the link)."""
+import datetime as dt
+import uuid
+from urllib.parse import parse_qs, urlparse
+
+from sqlalchemy import update
+
+from servicekit.auth import TokenVerifier
+
+from gateway.models import Invitation
+
+from ..helpers import bearer, login, make_user, outbox_events
+
+NEW_PASSWORD = "our family password"
+
+
+def portal_account(db, **kw):
+    return make_user(db, "client", password=None, active=False, client_ids=[str(uuid.uuid4())], **kw)
+
+
+def invite(client, tokens, user, role="front_desk"):
+    return client.post(f"/api/v1/users/{user.id}/invitation", headers=tokens.headers(role))
+
+
+def token_of(resp):
+    return parse_qs(urlparse(resp.json["activation_url"]).query)["token"][0]
+
+
+def activate(client, token, password=NEW_PASSWORD):
+    return client.post("/api/v1/auth/activate", json={"token": token, "password": password})
+
+
+def test_front_desk_invites_and_the_family_activates_its_account(client, db, tokens, settings, keypair):
+    family = portal_account(db)
+    resp = invite(client, tokens, family)
+    assert resp.status_code == 201
+    assert resp.json["activation_url"].startswith(f"{settings.public_base_url}/activate?token=")
+    expires = dt.datetime.fromisoformat(resp.json["expires_at"])
+    assert dt.timedelta(days=6, hours=23) < expires - dt.datetime.now(dt.timezone.utc) <= dt.timedelta(days=7)
+    activated = activate(client, token_of(resp))
+    assert activated.status_code == 200 and activated.json["user"]["role"] == "client"
+    principal = TokenVerifier(keypair.public_pem, "therapy-gateway", "therapy-api").verify(
+        activated.json["access_token"])
+    assert principal.client_ids == frozenset(family.client_ids)
+    assert login(client, family.email, NEW_PASSWORD).status_code == 200
+    me = client.get("/api/v1/users/me", headers=bearer(activated.json["access_token"])).json
+    assert me["active"] is True
+
+
+def test_an_activation_link_works_once(client, db, tokens):
+    token = token_of(invite(client, tokens, portal_account(db)))
+    assert activate(client, token).status_code == 200
+    again = activate(client, token, "another long password")
+    assert again.status_code == 410 and again.mimetype == "application/problem+json"
+
+
+def test_an_expired_activation_link_is_410(client, db, tokens):
+    family = portal_account(db)
+    token = token_of(invite(client, tokens, family))
+    with db.transaction() as s:
+        s.execute(update(Invitation).where(Invitation.user_id == family.id)
+                  .values(expires_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)))
+    assert activate(client, token).status_code == 410
+
+
+def test_a_new_invitation_replaces_the_previous_link(client, db, tokens):
+    family = portal_account(db)
+    old = token_of(invite(client, tokens, family))
+    new = token_of(invite(client, tokens, family))
+    assert activate(client, old).status_code == 410
+    assert activate(client, new).status_code == 200
+
+
+def test_unknown_activation_token_is_404_and_a_short_password_is_422(client, db, tokens):
+    assert activate(client, "not-a-real-token").status_code == 404
+    token = token_of(invite(client, tokens, portal_account(db)))
+    resp = activate(client, token, "short")
+    assert resp.status_code == 422 and list(resp.json["errors"]) == ["password"]
+    assert activate(client, token).status_code == 200
+
+
+def test_staff_accounts_get_no_invitation(client, db, tokens):
+    resp = invite(client, tokens, make_user(db, "biller"))
+    assert resp.status_code == 409 and "portal" in resp.json["detail"]
+
+
+def test_a_deactivated_portal_account_gets_no_invitation(client, db, tokens):
+    family = make_user(db, "client", active=False, client_ids=[str(uuid.uuid4())])
+    assert invite(client, tokens, family).status_code == 409
+
+
+def test_deactivating_an_account_voids_its_pending_invitation(client, db, tokens):
+    family = portal_account(db)
+    token = token_of(invite(client, tokens, family))
+    client.patch(f"/api/v1/users/{family.id}", json={"active": False}, headers=tokens.headers("admin"))
+    assert activate(client, token).status_code == 410
+
+
+def test_invitation_denials(client, db, tokens):
+    family = portal_account(db)
+    assert client.post(f"/api/v1/users/{family.id}/invitation").status_code == 401
+    for role in ("therapist", "biller", "client"):
+        assert invite(client, tokens, family, role).status_code == 403, role
+    assert client.post(f"/api/v1/users/{uuid.uuid4()}/invitation",
+                       headers=tokens.headers("front_desk")).status_code == 404
+
+
+def test_an_invitation_by_the_front_desk_is_announced_for_the_welcome_email(client, db, tokens):
+    family = portal_account(db)
+    resp = invite(client, tokens, family)
+    [invited] = outbox_events(db, "account.invited", user_id=family.id)
+    assert invited["data"] == {"user_id": family.id, "email": family.email, "client_ids": family.client_ids,
+                               "activation_url": resp.json["activation_url"],
+                               "expires_at": invited["data"]["expires_at"]}
+    assert dt.datetime.fromisoformat(invited["data"]["expires_at"]) == dt.datetime.fromisoformat(
+        resp.json["expires_at"])

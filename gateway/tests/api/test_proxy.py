@@ -1,0 +1,125 @@
+"""Routing /api/v1/<resource> to the owning service: a real upstream server stands in for booking."""
+import dataclasses
+
+import pytest
+
+from gateway.config import SERVICES
+
+from ..helpers import BrokenService, FakeService, free_port
+
+
+@pytest.fixture(scope="module")
+def booking():
+    with FakeService() as service:
+        yield service
+
+
+@pytest.fixture(scope="module")
+def settings(spec, make_settings, keypair, booking):
+    """Booking answers; every other service is a port nobody listens on."""
+    base = make_settings(spec, jwt_private_key=keypair.private_pem)
+    down = {f"{s}_url": f"http://127.0.0.1:{free_port()}" for s in SERVICES if s != "booking"}
+    return dataclasses.replace(base, booking_url=booking.url, **down)
+
+
+def test_request_is_forwarded_unchanged_and_the_answer_comes_back(client, tokens):
+    auth = tokens.headers("front_desk")
+    resp = client.post("/api/v1/appointments/abc%20def/confirm?x=1&y=%C3%A9", data=b'{"reason": "ok"}',
+                       headers={**auth, "Content-Type": "application/json", "X-Request-ID": "trace-123",
+                                "X-Forwarded-For": "203.0.113.7", "Connection": "close, X-Hop", "X-Hop": "1",
+                                "Keep-Alive": "timeout=5", "Proxy-Authorization": "Basic eDp5"})
+    assert resp.status_code == 201 and resp.headers["X-Request-ID"] == "trace-123"
+    assert resp.headers["X-Next-Cursor"] == "page-2" and resp.mimetype == "application/json"
+    seen = resp.json
+    assert seen["method"] == "POST" and seen["path"] == "/api/v1/appointments/abc def/confirm"
+    assert seen["query"] == "x=1&y=%C3%A9" and seen["body"] == '{"reason": "ok"}'
+    headers = seen["headers"]
+    assert headers["Authorization"] == auth["Authorization"] and headers["X-Request-Id"] == "trace-123"
+    assert headers["X-Forwarded-For"] == "203.0.113.7, 127.0.0.1"
+    assert headers["X-Forwarded-Proto"] == "http" and headers["X-Forwarded-Host"] == "localhost"
+    assert headers["Content-Type"] == "application/json" and headers["Content-Length"] == "16"
+    assert not {"Connection", "X-Hop", "Keep-Alive", "Proxy-Authorization"} & set(headers)
+
+
+def test_each_request_gets_a_request_id_when_the_caller_sent_none_or_a_bad_one(client):
+    resp = client.get("/api/v1/slots?service_code=OT", headers={"X-Request-ID": "bad id with spaces"})
+    assert resp.status_code == 200
+    sent = resp.json["headers"]["X-Request-Id"]
+    assert sent != "bad id with spaces" and resp.headers["X-Request-ID"] == sent
+
+
+def test_the_bare_resource_path_is_forwarded_too(client):
+    resp = client.get("/api/v1/therapists")
+    assert resp.status_code == 200 and resp.json["path"] == "/api/v1/therapists"
+
+
+def test_public_quotation_pages_go_to_sales(client):
+    resp = client.get("/q/some-share-token")
+    assert resp.status_code == 503 and "sales" in resp.json["detail"]
+
+
+def test_a_service_that_is_down_is_a_503_problem_with_retry_after(client, tokens):
+    resp = client.get("/api/v1/clients", headers=tokens.headers("front_desk"))
+    assert resp.status_code == 503 and resp.mimetype == "application/problem+json"
+    assert resp.json["detail"] == "The crm service is unavailable; retry shortly."
+    assert int(resp.headers["Retry-After"]) > 0
+
+
+def test_a_service_slower_than_the_timeout_is_a_504_problem(spec, settings):
+    impatient = spec.create_app(dataclasses.replace(settings, upstream_timeout=0.5))
+    try:
+        resp = impatient.test_client().get("/api/v1/appointments/slow")
+    finally:
+        impatient.extensions["servicekit.db"].dispose()
+    assert resp.status_code == 504 and resp.mimetype == "application/problem+json"
+    assert resp.json["detail"] == "The booking service did not answer in time."
+
+
+def test_a_service_answering_garbage_is_a_502_problem(spec, settings):
+    with BrokenService() as broken:
+        confused = spec.create_app(dataclasses.replace(settings, sales_url=broken.url))
+        try:
+            resp = confused.test_client().post("/api/v1/quotations", json={})
+        finally:
+            confused.extensions["servicekit.db"].dispose()
+    assert resp.status_code == 502 and resp.mimetype == "application/problem+json"
+    assert resp.json["detail"] == "The sales service sent an invalid response."
+
+
+def test_dot_segments_cannot_leave_the_resource(client):
+    for path in ("/api/v1/appointments/../../metrics", "/api/v1/appointments/%2E%2E/%2e%2e/metrics"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_unknown_resource_is_a_404_problem(client):
+    for path in ("/api/v1/no-such-thing", "/api/v1/appointmentsx/1", "/api/v1/"):
+        resp = client.get(path)
+        assert resp.status_code == 404 and resp.mimetype == "application/problem+json", path
+
+
+def test_gateway_routes_are_not_forwarded(client):
+    assert client.delete("/api/v1/auth/login").status_code == 405
+    assert client.get("/api/v1/auth/nothing-here").status_code == 404
+
+
+def test_an_invalid_token_is_refused_at_the_gateway(client):
+    resp = client.get("/api/v1/appointments", headers={"Authorization": "Bearer not-a-jwt"})
+    assert resp.status_code == 401 and resp.mimetype == "application/problem+json"
+
+
+def test_merged_openapi_has_the_gateway_and_the_upstream_paths(client, booking):
+    fetched = booking.openapi_requests
+    resp = client.get("/api/v1/openapi.json")
+    assert resp.status_code == 200
+    doc = resp.json
+    assert {"/api/v1/auth/login", "/api/v1/users", "/api/v1/appointments"} <= set(doc["paths"])
+    assert set(doc["x-unavailable"]) == set(SERVICES) - {"booking"}
+    assert doc["components"]["schemas"]["booking.Error"]["properties"] == {"booking_only": {"type": "string"}}
+    ref = doc["paths"]["/api/v1/appointments"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ref == {"$ref": "#/components/schemas/booking.Error"}
+    assert client.get("/api/v1/openapi.json").json == doc
+    assert booking.openapi_requests == fetched + 1  # the second answer came from the cache
+
+
+def test_health_endpoints_are_the_shared_ones(client):
+    assert client.get("/healthz").json == {"status": "ok", "service": "gateway"}
