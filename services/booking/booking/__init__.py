@@ -1,0 +1,1 @@
+"""Booking: service types, therapists and their working hours, slots and appointments."""
