@@ -1,0 +1,1 @@
+"""CRM: clients (children), guardians and circle of care, opportunities and their stages."""

@@ -1,0 +1,113 @@
+"""CRM API: the front desk's views, the family's own records, and every denial."""
+import uuid
+
+from servicekit.messaging.consumer import apply_event
+
+from crm.handlers import handlers
+
+from ..helpers import booked, outbox_events
+
+
+def book(db):
+    env = booked()
+    apply_event(db, "crm", handlers, env)
+    return env
+
+
+def test_front_desk_finds_the_opportunity_of_a_booking(client, db, tokens):
+    env = book(db)
+    resp = client.get(f"/api/v1/opportunities?appointment_id={env.data['appointment_id']}",
+                      headers=tokens.headers("front_desk"))
+    assert resp.status_code == 200
+    [opp] = resp.json
+    assert opp["stage"] == "new" and opp["client_name"].startswith("Lina ")
+    assert client.get(f"/api/v1/opportunities/{opp['id']}", headers=tokens.headers("admin")).json["id"] == opp["id"]
+
+
+def test_anonymous_caller_gets_401_on_opportunities_and_clients(client):
+    assert client.get("/api/v1/opportunities").status_code == 401
+    assert client.get("/api/v1/clients").status_code == 401
+
+
+def test_therapist_and_biller_get_403_on_opportunities(client, tokens):
+    for role in ("therapist", "biller", "client"):
+        resp = client.get("/api/v1/opportunities", headers=tokens.headers(role))
+        assert resp.status_code == 403, role
+        assert resp.mimetype == "application/problem+json"
+
+
+def test_unknown_opportunity_is_404_and_bad_filter_is_422(client, tokens):
+    headers = tokens.headers("front_desk")
+    assert client.get(f"/api/v1/opportunities/{uuid.uuid4()}", headers=headers).status_code == 404
+    resp = client.get("/api/v1/opportunities?appointment_id=nope&stage=maybe", headers=headers)
+    assert resp.status_code == 422 and set(resp.json["errors"]) == {"appointment_id", "stage"}
+
+
+def test_marking_a_won_opportunity_lost_is_a_conflict(client, db, tokens):
+    env = book(db)
+    headers = tokens.headers("front_desk")
+    [opp] = client.get(f"/api/v1/opportunities?appointment_id={env.data['appointment_id']}", headers=headers).json
+    lost = client.post(f"/api/v1/opportunities/{opp['id']}/lost", json={"reason": "moved away"}, headers=headers)
+    assert lost.status_code == 200 and lost.json["stage"] == "lost"
+    again = client.post(f"/api/v1/opportunities/{opp['id']}/lost", json={"reason": "x"}, headers=headers)
+    assert again.status_code == 409
+
+
+def test_front_desk_creates_a_client_and_the_event_carries_the_guardians(client, db, tokens):
+    body = {"first_name": "Zoe", "last_name": "Bernard", "birth_date": "2020-01-05",
+            "guardians": [{"first_name": "Paul", "last_name": "Bernard", "email": "Paul.B@example.org"}]}
+    resp = client.post("/api/v1/clients", json=body, headers=tokens.headers("front_desk"))
+    assert resp.status_code == 201 and resp.json["status"] == "prospect"
+    [created] = outbox_events(db, "client.created", client_id=resp.json["id"])
+    assert created["data"]["guardians"][0]["email"] == "paul.b@example.org"
+
+
+def test_client_creation_names_every_bad_field_and_writes_nothing(client, db, tokens):
+    before = outbox_events(db, "client.created")
+    resp = client.post("/api/v1/clients", json={"first_name": "", "birth_date": "31/12/2020",
+                                                 "guardians": [{"first_name": "A", "email": "not-an-email"}]},
+                       headers=tokens.headers("front_desk"))
+    assert resp.status_code == 422
+    assert {"first_name", "last_name", "birth_date", "guardians.0.last_name", "guardians.0.email"} <= set(
+        resp.json["errors"])
+    assert len(outbox_events(db, "client.created")) == len(before)
+
+
+def test_portal_family_sees_only_its_own_clients(client, db, tokens):
+    mine, other = book(db), book(db)
+    headers = tokens.headers("front_desk")
+    my_id = client.get(f"/api/v1/opportunities?appointment_id={mine.data['appointment_id']}",
+                       headers=headers).json[0]["client_id"]
+    other_id = client.get(f"/api/v1/opportunities?appointment_id={other.data['appointment_id']}",
+                          headers=headers).json[0]["client_id"]
+    family = tokens.headers("client", client_ids=[my_id])
+    assert client.get(f"/api/v1/clients/{my_id}", headers=family).status_code == 200
+    assert client.get(f"/api/v1/clients/{other_id}", headers=family).status_code == 403
+    assert [c["id"] for c in client.get("/api/v1/clients", headers=family).json] == [my_id]
+    assert client.patch(f"/api/v1/clients/{my_id}", json={"status": "inactive"}, headers=family).status_code == 403
+
+
+def test_therapist_cannot_browse_clients(client, tokens):
+    assert client.get("/api/v1/clients", headers=tokens.headers("therapist")).status_code == 403
+
+
+def test_front_desk_can_inactivate_a_client_but_not_invent_a_status(client, db, tokens):
+    env = book(db)
+    headers = tokens.headers("front_desk")
+    cid = client.get(f"/api/v1/opportunities?appointment_id={env.data['appointment_id']}",
+                     headers=headers).json[0]["client_id"]
+    assert client.patch(f"/api/v1/clients/{cid}", json={"status": "archived"}, headers=headers).status_code == 422
+    resp = client.patch(f"/api/v1/clients/{cid}", json={"status": "inactive"}, headers=headers)
+    assert resp.status_code == 200 and resp.json["status"] == "inactive"
+    assert outbox_events(db, "client.updated", client_id=cid)[-1]["data"]["status"] == "inactive"
+
+
+def test_client_list_is_paginated_with_a_next_cursor(client, db, tokens):
+    for _ in range(3):
+        book(db)
+    headers = tokens.headers("biller")
+    first = client.get("/api/v1/clients?limit=2", headers=headers)
+    assert len(first.json) == 2 and first.headers["X-Next-Cursor"]
+    second = client.get(f"/api/v1/clients?limit=2&cursor={first.headers['X-Next-Cursor']}", headers=headers)
+    assert second.status_code == 200 and {c["id"] for c in second.json}.isdisjoint({c["id"] for c in first.json})
+    assert client.get("/api/v1/clients?cursor=%%%", headers=headers).status_code == 422
