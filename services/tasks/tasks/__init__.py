@@ -1,0 +1,1 @@
+"""Tasks: therapy projects (one per therapy type), tasks from signed quotations, timesheets, progress notes."""
