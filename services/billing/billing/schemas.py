@@ -1,0 +1,115 @@
+"""marshmallow schemas: what the billing API accepts and returns."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from servicekit.money import Money
+from servicekit.pagination import PageArgs
+
+from billing.models import INVOICE_STATUSES, ITEM_STATUSES, PAYMENT_METHODS
+
+
+class BillableItemOut(Schema):
+    id = fields.String()
+    client_id = fields.String()
+    source = fields.String()
+    service_code = fields.String(allow_none=True)
+    description = fields.String()
+    quantity = fields.Integer()
+    unit_price = Money(attribute="unit_price_minor")
+    amount = Money(attribute="amount_minor")
+    currency = fields.String()
+    status = fields.String()
+    task_id = fields.String(allow_none=True)
+    quotation_id = fields.String(allow_none=True)
+    invoice_id = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
+class BillableItemQuery(PageArgs):
+    client_id = fields.UUID()
+    status = fields.String(validate=validate.OneOf(ITEM_STATUSES))
+
+
+class InvoiceIn(Schema):
+    client_id = fields.UUID(required=True)
+    billable_item_ids = fields.List(fields.UUID(), load_default=None, validate=validate.Length(min=1, max=200))
+
+
+class InvoiceLineOut(Schema):
+    id = fields.String()
+    billable_item_id = fields.String()
+    description = fields.String()
+    quantity = fields.Integer()
+    unit_price = Money(attribute="unit_price_minor")
+    amount = Money(attribute="amount_minor")
+
+
+class PaymentOut(Schema):
+    id = fields.String()
+    invoice_id = fields.String()
+    invoice_number = fields.Function(lambda p: p.invoice.number)
+    client_id = fields.Function(lambda p: p.invoice.client_id)
+    amount = Money(attribute="amount_minor")
+    currency = fields.Function(lambda p: p.invoice.currency)
+    method = fields.String()
+    reference = fields.String(allow_none=True)
+    received_at = fields.AwareDateTime()
+
+
+class InvoiceOut(Schema):
+    id = fields.String()
+    number = fields.String()
+    status = fields.String()
+    client_id = fields.String()
+    client_name = fields.String()
+    lines = fields.List(fields.Nested(InvoiceLineOut))
+    total = Money(attribute="total_minor")
+    paid = Money(attribute="paid_minor")
+    balance = Money(attribute="balance_minor")
+    currency = fields.String()
+    issued_at = fields.AwareDateTime()
+    paid_at = fields.AwareDateTime(allow_none=True)
+    voided_at = fields.AwareDateTime(allow_none=True)
+    void_reason = fields.String(allow_none=True)
+    payments = fields.List(fields.Nested(PaymentOut))
+
+
+class InvoiceQuery(PageArgs):
+    client_id = fields.UUID()
+    status = fields.String(validate=validate.OneOf(INVOICE_STATUSES))
+
+
+class LinkArgs(Schema):
+    access_token = fields.String(load_default=None, validate=validate.Length(max=200))
+
+
+class VoidIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class PaymentIn(Schema):
+    amount = Money(required=True, positive=True)
+    method = fields.String(required=True, validate=validate.OneOf(PAYMENT_METHODS))
+    reference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+
+
+class PaymentQuery(PageArgs):
+    invoice_id = fields.UUID()
+    client_id = fields.UUID()
+
+
+class CreditOut(Schema):
+    id = fields.String()
+    client_id = fields.String()
+    quotation_id = fields.String()
+    quotation_line_id = fields.String()
+    service_code = fields.String(allow_none=True)
+    sessions_total = fields.Integer()
+    sessions_used = fields.Integer()
+    sessions_left = fields.Integer()
+    created_at = fields.AwareDateTime()
+
+
+class CreditQuery(PageArgs):
+    client_id = fields.UUID()
