@@ -1,0 +1,1 @@
+"""The notifications service: templates, reminders, preferences, and the delivery log of every e-mail and SMS."""

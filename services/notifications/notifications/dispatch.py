@@ -1,0 +1,128 @@
+"""The dispatcher: fires due reminders, then sends the delivery log's queued e-mails and SMS, retrying with backoff."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+
+from sqlalchemy import Select, select, update
+from sqlalchemy.orm import Session
+
+from servicekit.db import Database, utcnow
+from servicekit.logs import configure_logging
+from servicekit.messaging.connection import Backoff
+from servicekit.runner import on_termination
+
+from notifications import documents, links, reminders
+from notifications.config import NotificationsSettings
+from notifications.delivery import Outgoing, deliver, retry_or_fail
+from notifications.models import STAFF_KINDS, Notification
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 20
+STALE_SENDING = dt.timedelta(minutes=5)
+INTERRUPTED = "sending was interrupted (the dispatcher stopped mid-send)"
+
+
+def _lockable(db: Database, stmt: Select) -> Select:
+    # Several dispatcher processes may run: each row goes to exactly one of them.
+    return stmt.with_for_update(skip_locked=True) if db.is_postgres else stmt
+
+
+def requeue_stale(db: Database, settings: NotificationsSettings) -> int:
+    """Messages left `sending` for over 5 minutes (the sender died mid-send) go back to the queue."""
+    now = utcnow()
+    with db.transaction() as session:
+        stale = session.scalars(_lockable(db, select(Notification).where(
+            Notification.status == "sending", Notification.updated_at < now - STALE_SENDING))).all()
+        for notification in stale:
+            retry_or_fail(session, notification, INTERRUPTED, settings, now)
+    return len(stale)
+
+
+def fire_reminders(db: Database, settings: NotificationsSettings, now: dt.datetime | None = None) -> int:
+    """Turn the reminders that are due into queued messages (committed before anything is sent)."""
+    with db.transaction() as session:
+        return reminders.fire_due(session, settings, now or utcnow(), skip_locked=db.is_postgres)
+
+
+def _outgoing(session: Session, settings: NotificationsSettings, notification: Notification) -> Outgoing:
+    url = problem = unsubscribe = None
+    if notification.attachment_ref:
+        try:
+            url = documents.pdf_url(session, settings, notification.attachment_ref)
+        except documents.FetchError as exc:
+            problem = str(exc)
+    if notification.channel == "email" and notification.kind not in STAFF_KINDS:
+        unsubscribe = links.unsubscribe_url(links.secret(session, settings), settings.public_base_url,
+                                            notification.recipient)
+    return Outgoing(notification.id, notification.channel, notification.kind, notification.recipient,
+                    notification.recipient_name, notification.subject, notification.body_text,
+                    notification.correlation_id, url, notification.attachment_name, problem, unsubscribe)
+
+
+def claim_due(db: Database, settings: NotificationsSettings) -> list[Outgoing]:
+    """Mark up to BATCH_SIZE due messages `sending` (one more attempt) and commit before any is sent."""
+    now = utcnow()
+    with db.transaction() as session:
+        due = session.scalars(_lockable(db, select(Notification).where(
+            Notification.status == "queued", Notification.next_attempt_at <= now)
+            .order_by(Notification.next_attempt_at, Notification.id).limit(BATCH_SIZE))).all()
+        for notification in due:
+            notification.status, notification.attempts = "sending", notification.attempts + 1
+            notification.updated_at = now
+        return [_outgoing(session, settings, notification) for notification in due]
+
+
+def release(db: Database, items: list[Outgoing]) -> None:
+    """Claimed but never tried (shutdown): back to the queue without spending an attempt."""
+    with db.transaction() as session:
+        session.execute(update(Notification).where(
+            Notification.id.in_([item.id for item in items]), Notification.status == "sending")
+            .values(status="queued", attempts=Notification.attempts - 1))
+
+
+def dispatch_once(db: Database, settings: NotificationsSettings, stop: threading.Event | None = None) -> int:
+    """One round: re-queue stale sends, fire due reminders, claim due messages and send them; how many claimed."""
+    requeue_stale(db, settings)
+    fire_reminders(db, settings)
+    batch = claim_due(db, settings)
+    for position, item in enumerate(batch):
+        if stop is not None and stop.is_set():
+            release(db, batch[position:])
+            break
+        deliver(db, settings, item)
+    return len(batch)
+
+
+def dispatch_loop(settings: NotificationsSettings, stop_event: threading.Event) -> None:
+    """Send due messages until `stop_event` is set, pausing NOTIFY_POLL_INTERVAL between rounds."""
+    db = Database(settings.database_url, settings.service, pool_size=2,
+                  connect_timeout=settings.db_connect_timeout)
+    backoff = Backoff()
+    log.info("dispatcher started (SMTP %s:%s, SMS via %s)", settings.smtp_host, settings.smtp_port,
+             settings.sms_provider)
+    try:
+        while not stop_event.is_set():
+            try:
+                claimed = dispatch_once(db, settings, stop_event)
+            except Exception:  # noqa: BLE001 - e.g. the database is away: this thread must outlive it
+                delay = backoff.next_delay()
+                log.exception("dispatcher round failed; retrying in %.1fs", delay)
+                stop_event.wait(delay)
+                continue
+            backoff.reset()
+            if claimed < BATCH_SIZE:  # a full batch means more may be due right now
+                stop_event.wait(settings.notify_poll_interval)
+    finally:
+        db.dispose()
+    log.info("dispatcher stopped")
+
+
+def run(settings: NotificationsSettings) -> None:
+    """The dispatcher process: send until SIGTERM/SIGINT, finishing the message in hand."""
+    configure_logging(settings.service, settings.log_level, settings.log_format)
+    stop = threading.Event()
+    on_termination(stop.set)
+    dispatch_loop(settings, stop)

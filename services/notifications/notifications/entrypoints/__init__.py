@@ -1,0 +1,1 @@
+"""Process entry points: `consumer`, `relay`, `migrate`, and `dispatcher` (fires reminders, sends e-mail and SMS)."""

@@ -1,0 +1,67 @@
+"""Composing a logged message as an e-mail and handing it to the SMTP server."""
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, parseaddr
+
+from notifications.config import NotificationsSettings
+
+# Everything a send can fail with: SMTP replies, network and TLS errors, an address no header can carry.
+SEND_ERRORS = (smtplib.SMTPException, OSError, ValueError)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mime: str = "application/pdf"
+
+
+def message_id(notification_id: str, mail_from: str) -> str:
+    """`<notification id@sender's domain>`: stable across resends, so a receiver can drop a duplicate."""
+    domain = parseaddr(mail_from)[1].rpartition("@")[2] or "localhost"
+    return f"<{notification_id}@{domain}>"
+
+
+def compose(settings: NotificationsSettings, notification_id: str, to: str, name: str, subject: str,
+            body: str, *, attachment: Attachment | None = None, unsubscribe_url: str | None = None) -> EmailMessage:
+    """A plain-text e-mail from MAIL_FROM with the notification's own Message-ID (and its PDF, if any)."""
+    message = EmailMessage()
+    message["From"] = settings.mail_from
+    message["To"] = formataddr((name, to)) if name else to
+    message["Subject"] = subject
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = message_id(notification_id, settings.mail_from)
+    message["Auto-Submitted"] = "auto-generated"
+    if unsubscribe_url:
+        # RFC 8058 one-click unsubscribe: mail clients show an "unsubscribe" button.
+        message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(body)
+    if attachment is not None:
+        maintype, _, subtype = attachment.mime.partition("/")
+        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
+    return message
+
+
+def _connect(settings: NotificationsSettings) -> smtplib.SMTP:
+    if settings.smtp_security == "ssl":
+        return smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout,
+                                context=ssl.create_default_context())
+    return smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout)
+
+
+def send(settings: NotificationsSettings, message: EmailMessage) -> str:
+    """Deliver one message to the configured SMTP server (login only when SMTP_USERNAME is set); its answer."""
+    with _connect(settings) as smtp:
+        if settings.smtp_security == "starttls":
+            smtp.starttls(context=ssl.create_default_context())
+        if settings.smtp_username:
+            smtp.login(settings.smtp_username, settings.smtp_password or "")
+        refused = smtp.send_message(message)
+    if refused:
+        return f"accepted by {settings.smtp_host}; refused: {refused}"
+    return f"accepted by {settings.smtp_host}:{settings.smtp_port}"

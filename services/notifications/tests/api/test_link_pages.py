@@ -1,0 +1,150 @@
+"""/r/<token> and /r/unsubscribe/<token>: one-click confirm / cancel (single use, expiring, signed) and unsubscribe."""
+import datetime as dt
+import re
+import uuid
+from urllib.parse import urlparse
+
+from notifications import links
+from notifications.dispatch import fire_reminders
+from notifications.models import OptOut, UsedLink
+
+from ..helpers import (appointment_event, apply, client_event, follow_up, future, invoice_paid, messages_about,
+                       notifications_for, outbox_events, reminders_of, set_preferences)
+
+
+def key(db, settings):
+    with db.transaction() as s:
+        return links.secret(s, settings)
+
+
+def booked(db, start=None):
+    env = appointment_event(start=start or future())
+    apply(db, env)
+    return env
+
+
+def link(db, settings, env, action="confirm", channel="email"):
+    start = dt.datetime.fromisoformat(env.data["start"])
+    return f"/r/{links.reminder_token(key(db, settings), env.data['appointment_id'], action, channel, start)}"
+
+
+def test_a_confirm_link_confirms_once_and_tells_booking(client, db, settings):
+    env = booked(db)
+    resp = client.get(link(db, settings, env))
+    assert resp.status_code == 200 and resp.mimetype == "text/html"
+    assert "Thank you, your session on" in resp.text and "is confirmed" in resp.text
+    assert resp.headers["Referrer-Policy"] == "no-referrer" and resp.headers["Cache-Control"] == "no-store"
+    [event] = outbox_events(db, "reminder.responded", appointment_id=env.data["appointment_id"])
+    assert set(event["data"]) == {"appointment_id", "action", "channel", "responded_at", "token_id"}
+    assert (event["data"]["action"], event["data"]["channel"]) == ("confirm", "email")
+    with db.transaction() as s:
+        assert s.get(UsedLink, event["data"]["token_id"]).action == "confirm"
+
+
+def test_a_used_link_is_a_friendly_410_and_publishes_nothing_more(client, db, settings):
+    env = booked(db)
+    path = link(db, settings, env)
+    client.get(path)
+    again = client.get(path)
+    assert again.status_code == 410 and again.mimetype == "text/html" and "already used" in again.text
+    assert len(outbox_events(db, "reminder.responded", appointment_id=env.data["appointment_id"])) == 1
+
+
+def test_a_cancel_link_sends_a_request_to_the_center(client, db, settings):
+    env = booked(db)
+    resp = client.get(link(db, settings, env, "cancel", "sms"))
+    assert resp.status_code == 200 and "Your request to cancel the session on" in resp.text
+    assert "has been sent to the center" in resp.text
+    [event] = outbox_events(db, "reminder.responded", appointment_id=env.data["appointment_id"])
+    assert (event["data"]["action"], event["data"]["channel"]) == ("cancel", "sms")
+
+
+def test_a_link_after_the_session_started_has_expired(client, db, settings):
+    env = booked(db, start=(dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)).isoformat())
+    resp = client.get(link(db, settings, env))
+    assert resp.status_code == 410 and "expired" in resp.text
+    assert outbox_events(db, "reminder.responded", appointment_id=env.data["appointment_id"]) == []
+
+
+def test_a_tampered_or_foreign_link_is_a_friendly_403(client, db, settings):
+    env = booked(db)
+    path = link(db, settings, env)
+    forged = path[:-3] + ("AAA" if not path.endswith("AAA") else "BBB")
+    tomorrow = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)
+    other_key = f"/r/{links.reminder_token(b'x', env.data['appointment_id'], 'confirm', 'email', tomorrow)}"
+    for bad in (forged, "/r/not-a-token", other_key):
+        resp = client.get(bad)
+        assert resp.status_code == 403 and resp.mimetype == "text/html" and "not valid" in resp.text, bad
+    assert outbox_events(db, "reminder.responded", appointment_id=env.data["appointment_id"]) == []
+
+
+def test_a_link_to_a_cancelled_or_moved_session_no_longer_works(client, db, settings):
+    cancelled = booked(db)
+    path = link(db, settings, cancelled)
+    apply(db, follow_up(cancelled, "appointment.cancelled"))
+    assert client.get(path).status_code == 410
+    moved = booked(db)
+    old = link(db, settings, moved)
+    apply(db, follow_up(moved, "appointment.rescheduled", start=future(days=12)))
+    resp = client.get(old)
+    assert resp.status_code == 410 and "has moved" in resp.text
+
+
+def test_the_confirm_link_in_a_fired_reminder_works(client, db, settings):
+    client_id = str(uuid.uuid4())
+    set_preferences(db, client_id, ("email",), 24)
+    env = appointment_event(client_id=client_id, start=future())
+    apply(db, env)
+    [reminder] = reminders_of(db, env.data["appointment_id"])
+    while fire_reminders(db, settings, reminder.due_at) == 50:
+        pass
+    [mail] = messages_about(db, env.data["appointment_id"], "appointment_reminder")
+    confirm_url = re.search(r"Please confirm that you will come:\n(\S+)", mail.body_text).group(1)
+    assert client.get(urlparse(confirm_url).path).status_code == 200
+
+
+def unsubscribe_path(db, settings, address):
+    return urlparse(links.unsubscribe_url(key(db, settings), settings.public_base_url, address)).path
+
+
+def test_unsubscribing_stops_notices_but_not_receipts(client, db, settings):
+    client_env = client_event()
+    apply(db, client_env)
+    address = client_env.data["guardians"][0]["email"]
+    resp = client.get(unsubscribe_path(db, settings, address))
+    assert resp.status_code == 200 and f"{address} will no longer receive" in resp.text
+    with db.transaction() as s:
+        assert s.get(OptOut, address) is not None
+    env = appointment_event(client_id=client_env.data["client_id"], email=address, start=future())
+    apply(db, env)
+    [notice] = messages_about(db, env.data["appointment_id"])
+    assert notice.status == "skipped" and "unsubscribed" in notice.last_error
+    paid = invoice_paid(client_env.data["client_id"])
+    apply(db, paid)
+    assert notifications_for(db, paid.id)[0].status == "queued"
+
+
+def test_one_click_unsubscribe_by_post_and_a_forged_link_is_403(client, db, settings):
+    address = f"one-click-{uuid.uuid4().hex[:8]}@example.org"
+    resp = client.post(unsubscribe_path(db, settings, address), data="List-Unsubscribe=One-Click")
+    assert resp.status_code == 200
+    assert client.post(unsubscribe_path(db, settings, address)).status_code == 200  # twice is fine
+    assert client.get("/r/unsubscribe/forged-token").status_code == 403
+
+
+def test_the_family_choosing_messages_again_undoes_its_unsubscribe(client, db, settings, tokens):
+    client_id, address = str(uuid.uuid4()), f"back-{uuid.uuid4().hex[:8]}@example.org"
+    client.get(unsubscribe_path(db, settings, address))
+    family = tokens.headers("client", client_ids=[client_id])
+    client.put(f"/api/v1/reminder-settings/{client_id}", headers=family,
+               json={"channels": ["email"], "lead_hours": 24, "email": address})
+    with db.transaction() as s:
+        assert s.get(OptOut, address) is None
+
+
+def test_a_head_request_from_a_link_checker_does_not_use_the_link(client, db, settings):
+    env = booked(db)
+    path = link(db, settings, env)
+    assert client.head(path).status_code == 200
+    assert outbox_events(db, "reminder.responded", appointment_id=env.data["appointment_id"]) == []
+    assert client.get(path).status_code == 200
