@@ -1,0 +1,1 @@
+"""Local orchestration of the therapy-center system: `python -m devstack run`."""
