@@ -39,6 +39,16 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_port(name: str) -> int | None:
+    """A TCP port (1-65535), or None when the variable is unset."""
+    if env_str(name) is None:
+        return None
+    port = env_int(name, 0)
+    if not 1 <= port <= 65535:
+        raise RuntimeError(f"environment variable {name} must be a port from 1 to 65535, got {port}")
+    return port
+
+
 def default_database_url(service: str) -> str:
     """`<SERVICE>_DATABASE_URL`, else `DATABASE_URL_BASE` + `therapy_<service>`, else SQLite under VAR_DIR."""
     explicit = env_str(f"{service.upper()}_DATABASE_URL")
@@ -85,6 +95,8 @@ class Settings:
     log_format: str = "json"
     db_pool_size: int = 5
     db_connect_timeout: int = 3
+    health_port: int | None = None  # consumer, relay, dispatcher: serve /healthz and /readyz here when set
+    health_host: str = "127.0.0.1"  # HOST, as for gunicorn
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -110,6 +122,8 @@ class Settings:
             log_format=env_str("LOG_FORMAT", cls.log_format),
             db_pool_size=env_int("DB_POOL_SIZE", cls.db_pool_size),
             db_connect_timeout=env_int("DB_CONNECT_TIMEOUT", cls.db_connect_timeout),
+            health_port=env_port("HEALTH_PORT"),
+            health_host=env_str("HOST", cls.health_host),
         )
         values.update(cls.load_extra())
         known = {f.name for f in fields(cls)}

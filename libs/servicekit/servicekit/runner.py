@@ -1,4 +1,8 @@
-"""The three entry points every service has besides its web app: migrate, consumer, relay."""
+"""The three entry points every service has besides its web app: migrate, consumer, relay.
+
+With HEALTH_PORT set, the consumer and the relay (and any other worker built on `worker_probe`) answer
+/healthz and /readyz on that port, bound to HOST; without it nothing listens.
+"""
 from __future__ import annotations
 
 import logging
@@ -12,6 +16,7 @@ from servicekit.messaging.consumer import Consumer
 from servicekit.messaging.publisher import Publisher
 from servicekit.messaging.relay import Relay
 from servicekit.messaging.topology import Topology
+from servicekit.probes import Probe
 from servicekit.service import ServiceSpec
 
 log = logging.getLogger(__name__)
@@ -20,6 +25,14 @@ log = logging.getLogger(__name__)
 def _database(settings) -> Database:
     return Database(settings.database_url, settings.service, pool_size=2,
                     connect_timeout=settings.db_connect_timeout)
+
+
+def worker_probe(settings) -> Probe:
+    """The probe a worker reports to; served over HTTP when HEALTH_PORT is set (a bind failure raises)."""
+    probe = Probe()
+    if settings.health_port is not None:
+        probe.serve(settings.health_port, settings.health_host)
+    return probe
 
 
 def on_termination(stop) -> None:
@@ -41,7 +54,8 @@ def run_consumer(spec: ServiceSpec) -> None:
     configure_logging(spec.name, settings.log_level, settings.log_format)
     consumer = Consumer(_database(settings), spec.handlers, url=settings.amqp_url,
                         topology=Topology(settings.amqp_namespace), prefetch=settings.amqp_prefetch,
-                        heartbeat=settings.amqp_heartbeat, max_attempts=settings.max_delivery_attempts)
+                        heartbeat=settings.amqp_heartbeat, max_attempts=settings.max_delivery_attempts,
+                        probe=worker_probe(settings))
     on_termination(consumer.stop)
     consumer.run()
 
@@ -55,4 +69,5 @@ def run_relay(spec: ServiceSpec) -> None:
     publisher = Publisher(settings.amqp_url, Topology(settings.amqp_namespace),
                           heartbeat=settings.amqp_heartbeat, name=f"{spec.name}-relay")
     jobs = [(job.every, lambda session, job=job: job.run(session, settings)) for job in spec.periodic]
-    Relay(_database(settings), publisher, poll_interval=settings.relay_poll_interval, jobs=jobs).run(stop)
+    Relay(_database(settings), publisher, poll_interval=settings.relay_poll_interval, jobs=jobs,
+          probe=worker_probe(settings)).run(stop)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from typing import Callable
 
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
@@ -11,7 +12,8 @@ from sqlalchemy.orm import Session
 from servicekit.db import Database, utcnow
 from servicekit.logs import configure_logging
 from servicekit.messaging.connection import Backoff
-from servicekit.runner import on_termination
+from servicekit.probes import Probe
+from servicekit.runner import on_termination, worker_probe
 
 from notifications import documents, links, reminders
 from notifications.config import NotificationsSettings
@@ -83,8 +85,12 @@ def release(db: Database, items: list[Outgoing]) -> None:
             .values(status="queued", attempts=Notification.attempts - 1))
 
 
-def dispatch_once(db: Database, settings: NotificationsSettings, stop: threading.Event | None = None) -> int:
-    """One round: re-queue stale sends, fire due reminders, claim due messages and send them; how many claimed."""
+def dispatch_once(db: Database, settings: NotificationsSettings, stop: threading.Event | None = None,
+                  progress: Callable[[], None] | None = None) -> int:
+    """One round: re-queue stale sends, fire due reminders, claim due messages and send them; how many claimed.
+
+    `progress()` is called after each send (a batch of slow sends must not look like a hung dispatcher).
+    """
     requeue_stale(db, settings)
     fire_reminders(db, settings)
     batch = claim_due(db, settings)
@@ -93,11 +99,17 @@ def dispatch_once(db: Database, settings: NotificationsSettings, stop: threading
             release(db, batch[position:])
             break
         deliver(db, settings, item)
+        if progress is not None:
+            progress()
     return len(batch)
 
 
-def dispatch_loop(settings: NotificationsSettings, stop_event: threading.Event) -> None:
-    """Send due messages until `stop_event` is set, pausing NOTIFY_POLL_INTERVAL between rounds."""
+def dispatch_loop(settings: NotificationsSettings, stop_event: threading.Event, probe: Probe | None = None) -> None:
+    """Send due messages until `stop_event` is set, pausing NOTIFY_POLL_INTERVAL between rounds.
+
+    `probe` (liveness/readiness) is beaten every round and every send; ready after a round that worked.
+    """
+    probe = probe or Probe()
     db = Database(settings.database_url, settings.service, pool_size=2,
                   connect_timeout=settings.db_connect_timeout)
     backoff = Backoff()
@@ -105,17 +117,21 @@ def dispatch_loop(settings: NotificationsSettings, stop_event: threading.Event) 
              settings.sms_provider)
     try:
         while not stop_event.is_set():
+            probe.beat()
             try:
-                claimed = dispatch_once(db, settings, stop_event)
-            except Exception:  # noqa: BLE001 - e.g. the database is away: this thread must outlive it
+                claimed = dispatch_once(db, settings, stop_event, progress=probe.beat)
+            except Exception as exc:  # noqa: BLE001 - e.g. the database is away: this thread must outlive it
                 delay = backoff.next_delay()
                 log.exception("dispatcher round failed; retrying in %.1fs", delay)
+                probe.ready(False, exc.__class__.__name__)
                 stop_event.wait(delay)
                 continue
+            probe.ready(True)
             backoff.reset()
             if claimed < BATCH_SIZE:  # a full batch means more may be due right now
                 stop_event.wait(settings.notify_poll_interval)
     finally:
+        probe.ready(False, "stopped")
         db.dispose()
     log.info("dispatcher stopped")
 
@@ -125,4 +141,4 @@ def run(settings: NotificationsSettings) -> None:
     configure_logging(settings.service, settings.log_level, settings.log_format)
     stop = threading.Event()
     on_termination(stop.set)
-    dispatch_loop(settings, stop)
+    dispatch_loop(settings, stop, worker_probe(settings))

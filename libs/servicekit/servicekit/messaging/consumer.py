@@ -1,8 +1,17 @@
-"""The consumer: one message at a time, effect + inbox row in one transaction, ack only after commit."""
+"""The consumer: one message at a time, effect + inbox row in one transaction, ack only after commit.
+
+Attempts are counted per handler failure, not per delivery: a failed message goes back to the end of the
+queue as a copy carrying `x-attempts` (published with confirms, then the original acked), and is
+dead-lettered by the consumer on the MAX_DELIVERY_ATTEMPTS-th failure. Redeliveries caused by a consumer
+dying (its prefetched messages come back) spend none of those attempts; the queue's own delivery limit is
+only a backstop against a message that kills every consumer it reaches (topology.CRASH_REDELIVERY_LIMIT).
+"""
 from __future__ import annotations
 
+import functools
 import logging
 import threading
+
 import pika
 from pika.adapters.blocking_connection import BlockingChannel
 from pika.spec import Basic, BasicProperties
@@ -18,11 +27,14 @@ from servicekit.messaging.envelope import Envelope, PoisonMessage
 from servicekit.messaging.handlers import HandlerRegistry
 from servicekit.messaging.tables import inbox
 from servicekit.messaging.topology import Topology, verify_topology
+from servicekit.probes import Probe
 
 log = logging.getLogger(__name__)
 
 # The database being away is not the message's fault: wait for it instead of spending delivery attempts.
 DB_UNAVAILABLE = (OperationalError, DisconnectionError, PoolTimeout)
+# An idle consumer still shows it is alive: a timer on its connection beats the probe this often (seconds).
+BEAT_INTERVAL = 10.0
 
 
 def claim(session: Session, consumer: str, event: Envelope) -> bool:
@@ -57,45 +69,63 @@ def apply_event(db: Database, consumer: str, handlers: HandlerRegistry, event: E
 
 class Consumer:
     def __init__(self, db: Database, handlers: HandlerRegistry, *, url: str, topology: Topology,
-                 prefetch: int = 20, heartbeat: int = 30, max_attempts: int = 5) -> None:
+                 prefetch: int = 20, heartbeat: int = 30, max_attempts: int = 5,
+                 probe: Probe | None = None) -> None:
         self.db, self.handlers, self.url, self.topology = db, handlers, url, topology
         self.service = db.service
         self.prefetch, self.heartbeat, self.max_attempts = prefetch, heartbeat, max_attempts
+        self.probe = probe or Probe()  # liveness/readiness; served over HTTP only if the caller serves it
         self._stop = threading.Event()
         self._connection: pika.BlockingConnection | None = None
         self._channel: BlockingChannel | None = None
-        self._dead_letters: BlockingChannel | None = None
+        self._moves: BlockingChannel | None = None  # confirming channel for retry copies and dead letters
 
     # -- lifecycle --------------------------------------------------------------------------------
     def run(self) -> None:
         """Consume until stopped; reconnect after broker outages with capped backoff."""
         backoff = Backoff()
         while not self._stop.is_set():
-            if retrying(f"{self.service} consumer connect", self._open, self._stop.is_set, backoff) is None:
+            if retrying(f"{self.service} consumer connect", self._open, self._beat_unless_stopped,
+                        backoff) is None:
                 break
             try:
                 self._channel.start_consuming()
             except (pika.exceptions.ConnectionClosedByBroker, pika.exceptions.AMQPConnectionError,
                     pika.exceptions.StreamLostError, pika.exceptions.ChannelWrongStateError) as exc:
+                self.probe.ready(False, f"broker connection lost ({exc.__class__.__name__}); reconnecting")
                 if is_configuration_error(exc):
                     raise
                 log.warning("consumer connection lost (%s); reconnecting", exc.__class__.__name__)
                 self._stop.wait(backoff.next_delay())
             finally:
                 self._close()
+        self.probe.ready(False, "stopped")
         log.info("consumer stopped")
+
+    def _beat_unless_stopped(self) -> bool:
+        """Asked before every connection attempt: waiting out a broker outage is progress, not a hang."""
+        self.probe.beat()
+        return self._stop.is_set()
 
     def _open(self) -> pika.BlockingConnection:
         connection = connect(self.url, heartbeat=self.heartbeat, name=f"{self.service}-consumer")
         channel = connection.channel()
-        queue = verify_topology(self.topology, channel, self.service, self.handlers.event_types, self.max_attempts)
-        dead_letters = connection.channel()
-        dead_letters.confirm_delivery()
+        queue = verify_topology(self.topology, channel, self.service, self.handlers.event_types)
+        moves = connection.channel()
+        moves.confirm_delivery()
         channel.basic_qos(prefetch_count=self.prefetch)
         channel.basic_consume(queue, self._on_message, auto_ack=False)
-        self._connection, self._channel, self._dead_letters = connection, channel, dead_letters
+        self._connection, self._channel, self._moves = connection, channel, moves
+        self.probe.ready(True)
+        self._beat_while_open(connection)
         log.info("consuming %s (%s)", queue, ", ".join(self.handlers.event_types))
         return connection
+
+    def _beat_while_open(self, connection: pika.BlockingConnection) -> None:
+        """Beat now and every BEAT_INTERVAL while this connection is open (its timers run in start_consuming)."""
+        self.probe.beat()
+        if connection.is_open and not self._stop.is_set():
+            connection.call_later(BEAT_INTERVAL, functools.partial(self._beat_while_open, connection))
 
     def stop(self) -> None:
         """Finish the message in hand, then stop (safe to call from a signal handler)."""
@@ -119,8 +149,16 @@ class Consumer:
     # -- one message ------------------------------------------------------------------------------
     def _on_message(self, channel: BlockingChannel, method: Basic.Deliver, props: BasicProperties,
                     body: bytes) -> None:
-        attempt = int((props.headers or {}).get("x-delivery-count", 0)) + 1
-        if method.redelivered or attempt > 1:
+        try:
+            self._handle(channel, method, props, body)
+        finally:
+            self.probe.beat()
+
+    def _handle(self, channel: BlockingChannel, method: Basic.Deliver, props: BasicProperties,
+                body: bytes) -> None:
+        headers = props.headers or {}
+        attempt = int(headers.get("x-attempts", 0)) + 1  # handler failures so far, carried by retry copies
+        if method.redelivered or headers.get("x-delivery-count"):
             metrics.EVENTS_REDELIVERED.labels(self.service).inc()
         try:
             event = Envelope.from_body(body)
@@ -147,48 +185,82 @@ class Consumer:
         metrics.EVENTS_FAILED.labels(self.service, props.type or "unknown").inc()
         log.error("handler failed for %s (attempt %d of %d): %r", props.message_id, attempt, self.max_attempts,
                   exc, exc_info=attempt >= self.max_attempts)
+        reason = f"{exc.__class__.__name__}: {exc}"
         if attempt >= self.max_attempts:
-            self._dead_letter(channel, method, props, body, f"{exc.__class__.__name__}: {exc}", attempt)
+            self._dead_letter(channel, method, props, body, reason, attempt)
             return
-        # A short pause keeps a transient fault (deadlock, lock timeout) from burning every attempt at once.
+        # A short pause keeps a transient fault (deadlock, lock timeout) from burning every attempt at once;
+        # the copy then waits behind whatever is queued, which gives the cause more time to go away.
         self._connection.sleep(min(0.1 * 2 ** attempt, 2.0))
-        channel.basic_nack(method.delivery_tag, requeue=True)
+        self._move(channel, method, props, body, "", self.topology.queue(self.service),
+                   {"x-attempts": attempt, "x-error": reason[:2000],
+                    "x-original-routing-key": _routing_key(method, props)})
 
     def _dead_letter(self, channel: BlockingChannel, method: Basic.Deliver, props: BasicProperties, body: bytes,
                      reason: str, attempt: int) -> None:
-        """Move the message to this service's DLQ with why and after how many attempts, then ack it."""
+        """Move the message to this service's DLQ with why and after how many attempts."""
         log.error("dead-lettering %s after %d attempt(s): %s", props.message_id, attempt, reason)
-        headers = {k: v for k, v in (props.headers or {}).items() if not k.startswith("x-death")}
-        headers.update({"x-error": reason[:2000], "x-attempts": attempt, "x-failed-at": utcnow().isoformat(),
-                        "x-original-routing-key": method.routing_key, "x-service": self.service})
+        if self._move(channel, method, props, body, self.topology.dead_letter_exchange,
+                      self.topology.dead_letter_queue(self.service),
+                      {"x-error": reason[:2000], "x-attempts": attempt, "x-failed-at": utcnow().isoformat(),
+                       "x-original-routing-key": _routing_key(method, props), "x-service": self.service}):
+            metrics.EVENTS_DEAD_LETTERED.labels(
+                self.service, "poison" if reason.startswith("poison") else "failed").inc()
+
+    def _move(self, channel: BlockingChannel, method: Basic.Deliver, props: BasicProperties, body: bytes,
+              exchange: str, routing_key: str, headers: dict) -> bool:
+        """Publish a copy (with `headers`) and, once the broker confirmed it, ack the original.
+
+        Unconfirmed, the original goes back to the queue instead, so the message is never lost; a crash
+        between the confirm and the ack leaves two copies, and the inbox absorbs the second.
+        """
+        kept = {k: v for k, v in (props.headers or {}).items() if not k.startswith(("x-death", "x-delivery"))}
         copy = pika.BasicProperties(content_type=props.content_type, content_encoding=props.content_encoding,
                                     delivery_mode=2, message_id=props.message_id, type=props.type,
-                                    correlation_id=props.correlation_id, app_id=props.app_id, headers=headers)
+                                    correlation_id=props.correlation_id, app_id=props.app_id,
+                                    headers={**kept, **headers})
         try:
-            self._dead_letters.basic_publish(self.topology.dead_letter_exchange,
-                                             self.topology.dead_letter_queue(self.service), body, copy,
-                                             mandatory=True)
+            self._moves.basic_publish(exchange, routing_key, body, copy, mandatory=True)
         except pika.exceptions.AMQPError as exc:
-            # Not confirmed: leave it to the broker, whose delivery limit dead-letters it (reason delivery_limit).
-            log.error("could not dead-letter %s (%r); returning it to the queue", props.message_id, exc)
+            log.error("could not move %s to %s (%r); returning it to the queue", props.message_id,
+                      routing_key, exc)
             channel.basic_nack(method.delivery_tag, requeue=True)
-            return
-        metrics.EVENTS_DEAD_LETTERED.labels(self.service, "poison" if reason.startswith("poison") else "failed").inc()
+            return False
         channel.basic_ack(method.delivery_tag)
+        return True
 
     def _apply_waiting_for_db(self, event: Envelope) -> bool:
-        """Apply the event; while the database is unreachable, wait (servicing heartbeats) and retry."""
+        """Apply the event; while the database is unreachable, wait (servicing heartbeats) and retry.
+
+        Meanwhile the probe reports not ready, but alive: the beat timer cannot fire inside this callback
+        (pika does not nest dispatch), so each wait beats itself.
+        """
         backoff = Backoff(first=0.5, cap=5.0)
+        waited = False
         while True:
+            answered = True
             try:
                 return apply_event(self.db, self.service, self.handlers, event)
-            except DB_UNAVAILABLE:
+            except DB_UNAVAILABLE as exc:
                 # OperationalError also covers SQLite's 'database is locked': worth waiting out as well.
+                answered = False
+                if not waited:
+                    self.probe.ready(False, f"waiting for the database ({exc.__class__.__name__})")
+                    waited = True
                 delay = backoff.next_delay()
                 log.warning("database unavailable while handling %s; retrying in %.1fs", event.id, delay)
+                self.probe.beat()
                 self._connection.sleep(delay)
                 if self._stop.is_set():
                     raise _Stopping() from None
+            finally:
+                if waited and answered:
+                    self.probe.ready(True)  # the database is back (whether or not the handler then succeeded)
+
+
+def _routing_key(method: Basic.Deliver, props: BasicProperties) -> str:
+    """The event's own routing key, also for a retry copy (which came straight to the queue)."""
+    return str((props.headers or {}).get("x-original-routing-key") or method.routing_key)
 
 
 class _Stopping(Exception):

@@ -18,6 +18,7 @@ from servicekit.messaging.connection import Backoff
 from servicekit.messaging.outbox import notify_channel
 from servicekit.messaging.publisher import Message, PublishFailed, Publisher
 from servicekit.messaging.tables import outbox
+from servicekit.probes import Probe
 from servicekit import faults, metrics
 
 log = logging.getLogger(__name__)
@@ -26,8 +27,10 @@ log = logging.getLogger(__name__)
 class Relay:
     def __init__(self, db: Database, publisher: Publisher, *, batch_size: int = 200,
                  poll_interval: float = 0.05, keep_published: dt.timedelta = dt.timedelta(days=7),
-                 jobs: list[tuple[float, Callable[[Session], None]]] | None = None) -> None:
+                 jobs: list[tuple[float, Callable[[Session], None]]] | None = None,
+                 probe: Probe | None = None) -> None:
         self.db, self.publisher = db, publisher
+        self.probe = probe or Probe()  # liveness/readiness; served over HTTP only if the caller serves it
         self.batch_size, self.poll_interval, self.keep_published = batch_size, poll_interval, keep_published
         self._last_prune = 0.0
         # (interval in seconds, fn(session)) housekeeping run between batches; next due time per job.
@@ -98,9 +101,11 @@ class Relay:
         backoff = Backoff()
         log.info("relay started for %s", self.db.service)
         while not stop.is_set():
+            self.probe.beat()  # a pass is bounded: confirms (2 heartbeats), a NOTIFY wait (1 s), a backoff (5 s)
             try:
                 self.run_due_jobs()
                 count = self.publish_pending()
+                self.probe.ready(True)
                 self.prune()
                 backoff.reset()
                 if count >= self.batch_size:
@@ -110,8 +115,10 @@ class Relay:
             except (PublishFailed, DBAPIError, psycopg.Error) as exc:
                 delay = backoff.next_delay()
                 log.warning("relay paused %.1fs: %s", delay, exc.__class__.__name__)
+                self.probe.ready(False, exc.__class__.__name__)
                 waiter.reset()
                 stop.wait(delay)
+        self.probe.ready(False, "stopped")
         waiter.close()
         self.publisher.close()
         log.info("relay stopped")

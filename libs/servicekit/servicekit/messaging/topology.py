@@ -7,6 +7,13 @@ from typing import Any, Iterable
 from pika.adapters.blocking_connection import BlockingChannel
 from pika.exceptions import ChannelClosedByBroker
 
+# Deliveries after which RabbitMQ itself dead-letters a message (reason `delivery_limit`). Failed handlers do
+# not count here (the consumer retries with a fresh copy and dead-letters on MAX_DELIVERY_ATTEMPTS); only
+# redeliveries do, which happen when a consumer dies holding the message. A message that kills every
+# consumer it reaches is stopped after this many; a healthy message in a crashing consumer's prefetch never
+# gets near it.
+CRASH_REDELIVERY_LIMIT = 20
+
 
 class TopologyMismatch(RuntimeError):
     """A queue or exchange exists with other arguments than this code requires: refuse to run."""
@@ -44,12 +51,11 @@ class Topology:
     def dead_letter_queue(self, service: str) -> str:
         return f"{self._p}{service}.dlq"
 
-    def queue_arguments(self, service: str, max_attempts: int) -> dict[str, Any]:
+    def queue_arguments(self, service: str) -> dict[str, Any]:
         """Quorum queue, bounded deliveries, at-least-once dead-lettering into the service's DLQ."""
         return {
             "x-queue-type": "quorum",
-            # RabbitMQ counts redeliveries: a limit of N-1 allows N attempts in all.
-            "x-delivery-limit": max(0, max_attempts - 1),
+            "x-delivery-limit": CRASH_REDELIVERY_LIMIT,
             "x-dead-letter-exchange": self.dead_letter_exchange,
             "x-dead-letter-routing-key": self.dead_letter_queue(service),
             "x-dead-letter-strategy": "at-least-once",
@@ -66,15 +72,14 @@ class Topology:
                                  arguments={"alternate-exchange": self.unrouted_exchange})
         channel.exchange_declare(self.dead_letter_exchange, "direct", durable=True)
 
-    def declare_service_queue(self, channel: BlockingChannel, service: str, event_types: Iterable[str],
-                              max_attempts: int) -> str:
+    def declare_service_queue(self, channel: BlockingChannel, service: str, event_types: Iterable[str]) -> str:
         """The service's queue, its bindings and its dead-letter queue; returns the queue name."""
         self.declare_exchanges(channel)
         dlq = self.dead_letter_queue(service)
         channel.queue_declare(dlq, durable=True, arguments={"x-queue-type": "quorum"})
         channel.queue_bind(dlq, self.dead_letter_exchange, routing_key=dlq)
         queue = self.queue(service)
-        channel.queue_declare(queue, durable=True, arguments=self.queue_arguments(service, max_attempts))
+        channel.queue_declare(queue, durable=True, arguments=self.queue_arguments(service))
         for event_type in event_types:
             channel.queue_bind(queue, self.exchange, routing_key=event_type)
         return queue
@@ -89,20 +94,19 @@ class Topology:
             channel.exchange_delete(name)
 
 
-def verify_topology(topology: Topology, channel: BlockingChannel, service: str, event_types: Iterable[str],
-                    max_attempts: int) -> str:
+def verify_topology(topology: Topology, channel: BlockingChannel, service: str, event_types: Iterable[str]) -> str:
     """Declare the service's queues with the arguments they must have; fail loudly if the broker has others.
 
     RabbitMQ compares every `x-` argument of a redeclared queue (type, delivery limit, dead-letter exchange
     and routing key, dead-letter strategy, overflow) and refuses a mismatch with 406 PRECONDITION_FAILED.
     """
     try:
-        return topology.declare_service_queue(channel, service, event_types, max_attempts)
+        return topology.declare_service_queue(channel, service, event_types)
     except ChannelClosedByBroker as exc:
         if exc.reply_code != 406:
             raise
         raise TopologyMismatch(
             f"RabbitMQ refused the topology of '{service}': {exc.reply_text}. The queue "
-            f"{topology.queue(service)} must be declared with {topology.queue_arguments(service, max_attempts)}; "
-            "an existing queue declared differently (or with another MAX_DELIVERY_ATTEMPTS) must be drained "
+            f"{topology.queue(service)} must be declared with {topology.queue_arguments(service)}; "
+            "an existing queue declared differently must be drained "
             "and deleted before this version starts (README, 'Reliability').") from exc

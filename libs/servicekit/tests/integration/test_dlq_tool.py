@@ -33,7 +33,9 @@ def test_list_shows_reason_and_attempts_and_leaves_messages_in_place(demo_db, am
     rows = [json.loads(line) for line in cli(monkeypatch, amqp_url, topology, capsys, "list").splitlines()]
     assert {r["message_id"] for r in rows} == {e.id for e in failing}
     assert all(r["attempts"] == 2 and r["reason"] == "RuntimeError: handler bug" for r in rows)
-    assert channel.queue_declare(topology.dead_letter_queue("kit"), passive=True).method.message_count == 2
+    # The tool peeks without acking; the broker makes the messages ready again once its channel closed.
+    assert wait_until(lambda: channel.queue_declare(topology.dead_letter_queue("kit"),
+                                                    passive=True).method.message_count == 2)
     shown = json.loads(cli(monkeypatch, amqp_url, topology, capsys, "show", "--id", failing[0].id))
     assert json.loads(shown["body"])["id"] == failing[0].id
 

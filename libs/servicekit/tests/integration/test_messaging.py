@@ -154,6 +154,26 @@ def test_failing_handler_is_dead_lettered_after_exactly_max_attempts(demo_db, am
     assert count_effects(demo_db, good.id) == 1 and count_effects(demo_db, bad.id) == 0
 
 
+def test_redeliveries_of_a_dying_consumer_spend_no_attempts(demo_db, amqp_url, topology, channel):
+    """A consumer killed while holding a message (prefetched, never acked) hands it back to the queue; that
+    must not count as a failed attempt, or healthy events in a crashing consumer's prefetch get dead-lettered."""
+    calls = []
+    consumer = make_consumer(demo_db, amqp_url, topology, recording_handlers(calls), max_attempts=2)
+    env = Envelope.new("demo.happened", {"note": "fine"}, producer="test", correlation_id="c")
+    with Running(consumer):  # declares the queue
+        assert wait_until(lambda: consumer._connection is not None)
+    publish_raw(channel, topology, "demo.happened", env.to_json().encode(), env.id)
+    for _ in range(4):  # twice max_attempts deliveries, each to a consumer that dies before acking
+        connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+        dying = connection.channel()
+        assert wait_until(lambda: dying.basic_get(topology.queue("kit"))[0] is not None)
+        connection.close()  # unacked: the broker puts it back with one more delivery counted
+    with Running(make_consumer(demo_db, amqp_url, topology, recording_handlers(calls), max_attempts=2)):
+        assert wait_until(lambda: count_effects(demo_db, env.id) == 1)
+        time.sleep(0.3)
+    assert dlq_bodies(channel, topology) == []
+
+
 @pytest.mark.parametrize("body", [b"{not json", b'{"id":"1","type":"demo.happened","version":9,'
                                   b'"occurred_at":"x","producer":"p","correlation_id":"c","data":{}}'])
 def test_poison_messages_are_dead_lettered_at_once(demo_db, amqp_url, topology, channel, body):

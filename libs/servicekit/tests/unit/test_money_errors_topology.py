@@ -43,10 +43,10 @@ def test_nested_webargs_errors_flatten_to_dotted_field_names():
 
 def test_queue_arguments_bound_deliveries_and_dead_letter_at_least_once():
     topo = Topology("ns1")
-    args = topo.queue_arguments("billing", max_attempts=5)
+    args = topo.queue_arguments("billing")
     assert topo.queue("billing") == "ns1.billing.events" and topo.exchange == "ns1.therapy.events"
     assert args == {
-        "x-queue-type": "quorum", "x-delivery-limit": 4, "x-dead-letter-exchange": "ns1.therapy.dlx",
+        "x-queue-type": "quorum", "x-delivery-limit": 20, "x-dead-letter-exchange": "ns1.therapy.dlx",
         "x-dead-letter-routing-key": "ns1.billing.dlq", "x-dead-letter-strategy": "at-least-once",
         "x-overflow": "reject-publish",
     }
