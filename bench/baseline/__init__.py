@@ -1,0 +1,1 @@
+"""The baselines: a bare gunicorn + Flask app with the services' gunicorn settings."""
