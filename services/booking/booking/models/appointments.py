@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from servicekit.db import UTCDateTime, UUIDStr, new_id, utcnow
 
-from booking.models.base import Base
+from booking.models.base import Base, FamilyFields
 from booking.models.catalog import ServiceType
 from booking.models.people import Therapist
 
@@ -30,7 +30,7 @@ class AppointmentSeries(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Appointment(Base):
+class Appointment(FamilyFields, Base):
     """A session; the database refuses two active ones that overlap for a therapist, a room or a client."""
 
     __tablename__ = "appointments"
@@ -75,16 +75,6 @@ class Appointment(Base):
     @property
     def therapist_name(self) -> str:
         return self.therapist.name
-
-    @property
-    def client(self) -> dict[str, Any]:
-        return {"first_name": self.client_first_name, "last_name": self.client_last_name,
-                "birth_date": self.client_birth_date}
-
-    @property
-    def guardian(self) -> dict[str, Any]:
-        return {"first_name": self.guardian_first_name, "last_name": self.guardian_last_name,
-                "email": self.guardian_email, "phone": self.guardian_phone}
 
     @property
     def override(self) -> dict[str, Any] | None:

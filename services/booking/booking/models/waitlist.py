@@ -9,13 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from servicekit.db import UTCDateTime, UUIDStr, new_id, utcnow
 
-from booking.models.base import Base
+from booking.models.base import Base, FamilyFields
 
 ENTRY_STATUSES = ("waiting", "offered", "booked", "removed")
 OFFER_STATUSES = ("open", "accepted", "expired", "withdrawn")
 
 
-class WaitlistEntry(Base):
+class WaitlistEntry(FamilyFields, Base):
     """A request for a slot of a service (optionally one therapist, within weekly windows), first come first served."""
 
     __tablename__ = "waitlist_entries"
@@ -37,16 +37,6 @@ class WaitlistEntry(Base):
     status: Mapped[str] = mapped_column(String(20), default="waiting")
     appointment_id: Mapped[str | None] = mapped_column(UUIDStr())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    @property
-    def client(self) -> dict[str, Any]:
-        return {"first_name": self.client_first_name, "last_name": self.client_last_name,
-                "birth_date": self.client_birth_date}
-
-    @property
-    def guardian(self) -> dict[str, Any]:
-        return {"first_name": self.guardian_first_name, "last_name": self.guardian_last_name,
-                "email": self.guardian_email, "phone": self.guardian_phone}
 
 
 class WaitlistOffer(Base):
