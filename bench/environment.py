@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -51,11 +50,6 @@ class CpuMeter:
         return 100.0 * busy / total if total else 0.0
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 class Infra:
     """Databases `b_<run>_<label>` and the AMQP namespace `bench-<run>`, created for this run only."""
@@ -94,7 +88,7 @@ class BaselineServer:
     """bench.baseline.app under gunicorn with the services' settings, on a database of its own."""
 
     def __init__(self, settings: Settings, database_url: str) -> None:
-        self.port = free_port()
+        self.port = infra.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "BENCH_DATABASE_URL": database_url, "BIND": f"127.0.0.1:{self.port}",
                "WEB_CONCURRENCY": str(settings.web_concurrency), "WEB_THREADS": str(settings.web_threads)}
@@ -123,8 +117,8 @@ class System:
     def __init__(self, settings: Settings, run: Infra) -> None:
         self.infra = run
         var_dir = settings.work_dir / f"system-{run.run_id}"
-        config = StackConfig(var_dir=var_dir, ports={c.name: free_port() for c in COMPONENTS},
-                             smtp_port=free_port(), log_dir=var_dir / "logs",
+        config = StackConfig(var_dir=var_dir, ports={c.name: infra.free_port() for c in COMPONENTS},
+                             smtp_port=infra.free_port(), log_dir=var_dir / "logs",
                              web_concurrency=settings.web_concurrency)
         self.database_urls = {c.name: run.database(c.name) for c in COMPONENTS}
         config.extra_env = {f"{name.upper()}_DATABASE_URL": url for name, url in self.database_urls.items()}

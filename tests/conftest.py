@@ -1,7 +1,6 @@
 """The running system for cross-service tests: every service as real processes on PostgreSQL + RabbitMQ."""
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,12 +9,8 @@ import pytest
 from devstack import seed
 from devstack.stack import Stack, StackConfig
 from devstack.topology import COMPONENTS
+from servicekit.testing.infra import free_port
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

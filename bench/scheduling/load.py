@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -17,15 +16,10 @@ import requests
 from devstack.processes import Process, Supervisor
 from devstack.stack import StackConfig, build_env, ensure_keys
 from devstack.topology import COMPONENTS, GATEWAY, ROOT, command, migrate_command
+from servicekit.testing.infra import free_port
 
 BOOKING = next(c for c in COMPONENTS if c.name == "booking")
 
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class GatewayAndBooking:

@@ -49,12 +49,6 @@ def guardian(address=None, first="Maya", last="Parent"):
             "email": address if address is not None else email("parent"), "phone": None}
 
 
-def free_port():
-    """A local port nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 class FakeService:
     """A real HTTP server in a thread that echoes what it received (stands in for booking)."""

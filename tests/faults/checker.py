@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import email
 import importlib
+import math
 import statistics
 import time
 from collections import Counter
@@ -14,10 +15,12 @@ import pika
 import psycopg
 
 from devstack.topology import COMPONENTS
+from servicekit.messaging.consumer import MAX_RETRY_PAUSE
 
 from .driver import Outcome
 
 # Effects that must exist at most once (an effect applied twice is a duplicate).
+POLL = 0.5  # seconds between looks at the outboxes and queues
 DUPLICATE_QUERIES = {
     "crm": ["SELECT appointment_id FROM opportunities WHERE appointment_id IS NOT NULL "
             "GROUP BY appointment_id HAVING count(*) > 1"],
@@ -74,16 +77,20 @@ class Checker:
         return unpublished + queued
 
     def wait_quiet(self, timeout: float) -> float:
-        """Seconds until nothing is pending twice in a row (events drained); raises when it never happens."""
-        started, calm = time.monotonic(), 0
+        """Seconds until nothing has been pending for longer than a consumer's retry pause (events drained).
+
+        A message in its retry pause is held unacked, which the queues' ready counts do not show: a calm
+        shorter than the pause could end the wait while a retry (or its dead-lettering) is still to come.
+        """
+        started, calm, needed = time.monotonic(), 0, math.ceil(MAX_RETRY_PAUSE / POLL) + 2
         while time.monotonic() - started < timeout:
             try:
                 calm = calm + 1 if self.pending() == 0 else 0
             except (psycopg.Error, pika.exceptions.AMQPError):
                 calm = 0
-            if calm >= 3:
+            if calm >= needed:
                 return time.monotonic() - started
-            time.sleep(0.5)
+            time.sleep(POLL)
         raise AssertionError(f"events still pending after {timeout:.0f}s")
 
     # -- the three figures ------------------------------------------------------------------------

@@ -17,8 +17,8 @@ from devstack.chaos import ChaosProxy
 from devstack.rabbitnode import RabbitNode
 from devstack.stack import Stack, StackConfig
 from devstack.topology import COMPONENTS
+from servicekit.testing.infra import free_port
 
-from ..conftest import free_port
 from .checker import Checker, Figures
 from .driver import Driver, SlotPool
 

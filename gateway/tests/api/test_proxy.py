@@ -5,7 +5,9 @@ import pytest
 
 from gateway.config import SERVICES
 
-from ..helpers import BrokenService, FakeService, free_port
+from servicekit.testing.infra import free_port
+
+from ..helpers import BrokenService, FakeService
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,6 @@
 """Real local servers for dispatcher tests: an SMTP server, a Twilio-like SMS API and a PDF server."""
 import base64
 import email
-import socket
 import threading
 import uuid
 from email import policy
@@ -9,14 +8,10 @@ from email import policy
 from aiosmtpd.controller import Controller
 from flask import Flask, jsonify, request
 from werkzeug.serving import make_server
+from servicekit.testing.infra import free_port
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Mailbox:

@@ -12,14 +12,19 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def connect(url: str, *, heartbeat: int, name: str) -> pika.BlockingConnection:
+def parameters(url: str, *, heartbeat: int, name: str) -> pika.URLParameters:
+    """Connection settings every process uses: heartbeats, a bound on blocked and stalled sockets, a name."""
     params = pika.URLParameters(url)
     params.heartbeat = heartbeat
     params.blocked_connection_timeout = max(heartbeat * 2, 30)
     params.connection_attempts = 1
     params.socket_timeout = 5
     params.client_properties = {"connection_name": name}
-    return pika.BlockingConnection(params)
+    return params
+
+
+def connect(url: str, *, heartbeat: int, name: str) -> pika.BlockingConnection:
+    return pika.BlockingConnection(parameters(url, heartbeat=heartbeat, name=name))
 
 
 def is_configuration_error(exc: BaseException) -> bool:

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 
 # The database being away is not the message's fault: wait for it instead of spending delivery attempts.
 DB_UNAVAILABLE = (OperationalError, DisconnectionError, PoolTimeout)
+# The longest pause before a failed message is retried; meanwhile it is held unacked, not in the queue.
+MAX_RETRY_PAUSE = 2.0
 # An idle consumer still shows it is alive: a timer on its connection beats the probe this often (seconds).
 BEAT_INTERVAL = 10.0
 
@@ -191,7 +193,7 @@ class Consumer:
             return
         # A short pause keeps a transient fault (deadlock, lock timeout) from burning every attempt at once;
         # the copy then waits behind whatever is queued, which gives the cause more time to go away.
-        self._connection.sleep(min(0.1 * 2 ** attempt, 2.0))
+        self._connection.sleep(min(0.1 * 2 ** attempt, MAX_RETRY_PAUSE))
         self._move(channel, method, props, body, "", self.topology.queue(self.service),
                    {"x-attempts": attempt, "x-error": reason[:2000],
                     "x-original-routing-key": _routing_key(method, props)})

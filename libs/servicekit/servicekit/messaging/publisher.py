@@ -19,7 +19,7 @@ import pika
 from pika.adapters.select_connection import SelectConnection
 from pika.exceptions import AMQPConnectionError, AMQPError
 
-from servicekit.messaging.connection import connect
+from servicekit.messaging.connection import connect, parameters
 from servicekit.messaging.topology import Topology
 
 log = logging.getLogger(__name__)
@@ -102,16 +102,6 @@ class Confirmations:
 
     def result(self) -> BatchResult:
         return BatchResult(sorted(self.confirmed), dict(sorted(self.failed.items())))
-
-
-def _parameters(url: str, heartbeat: int, name: str) -> pika.URLParameters:
-    params = pika.URLParameters(url)
-    params.heartbeat = heartbeat
-    params.blocked_connection_timeout = max(heartbeat * 2, 30)
-    params.connection_attempts = 1
-    params.socket_timeout = 5
-    params.client_properties = {"connection_name": name}
-    return params
 
 
 class _Link:
@@ -253,7 +243,7 @@ class Publisher:
                 self.topology.declare_exchanges(setup.channel())
             finally:
                 setup.close()
-            self._link = _Link(_parameters(self.url, self.heartbeat, self.name))
+            self._link = _Link(parameters(self.url, heartbeat=self.heartbeat, name=self.name))
         return self._link
 
     def publish_batch(self, messages: Sequence[Message]) -> BatchResult:

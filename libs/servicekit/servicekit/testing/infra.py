@@ -13,6 +13,13 @@ from psycopg import sql
 _containers: list = []
 
 
+def free_port() -> int:
+    """A local TCP port nothing listens on right now (for a server a test starts, or to be refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def _reachable(host: str, port: int) -> bool:
     try:
         with socket.create_connection((host, port), timeout=1):

@@ -14,7 +14,7 @@ from servicekit.messaging.outbox import add_event
 from servicekit.messaging.publisher import Publisher
 from servicekit.messaging.relay import Relay
 from servicekit.messaging.tables import inbox, outbox
-from servicekit.messaging.topology import Topology, TopologyMismatch
+from servicekit.messaging.topology import TopologyMismatch
 
 from ..conftest import effects
 

@@ -1,7 +1,6 @@
 """The relay publishes a batch at once and marks exactly the rows the broker confirmed, against real services."""
 import socket
 import threading
-import time
 import uuid
 from dataclasses import dataclass
 

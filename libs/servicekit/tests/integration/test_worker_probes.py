@@ -1,7 +1,6 @@
 """The workers' /healthz and /readyz against the real RabbitMQ and PostgreSQL: a consumer and a relay, each
 with its probe served on a free port as HEALTH_PORT would."""
 import json
-import socket
 import threading
 import urllib.error
 import urllib.request
@@ -16,25 +15,10 @@ from servicekit.messaging.envelope import Envelope
 from servicekit.messaging.outbox import add_event
 from servicekit.messaging.publisher import Publisher
 from servicekit.messaging.relay import Relay
-from servicekit.probes import Probe
+from servicekit.testing.infra import free_port
+from servicekit.testing.probes import RecordingProbe
 
 from .test_messaging import Running, count_effects, publish_raw, recording_handlers, wait_until
-
-
-class RecordingProbe(Probe):
-    """A served probe that also remembers every readiness change and counts beats."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.changes, self.beats = [], 0
-
-    def beat(self):
-        self.beats += 1
-        super().beat()
-
-    def ready(self, flag, reason=""):
-        self.changes.append((flag, reason))
-        super().ready(flag, reason)
 
 
 def get(port, path):
@@ -56,9 +40,7 @@ def probe():
 
 def unreachable_database():
     """A PostgreSQL URL on a port nothing listens on: every connect is refused at once."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     return Database(f"postgresql://postgres@127.0.0.1:{port}/nowhere", "kit", pool_size=1, connect_timeout=1)
 
 

@@ -6,12 +6,14 @@ import threading
 import pytest
 from sqlalchemy import update
 
+from servicekit.testing.infra import free_port
+
 from notifications.dispatch import (INTERRUPTED, claim_due, dispatch_loop, dispatch_once, release,
                                     requeue_stale)
 from notifications.models import Notification
 
 from ..helpers import logged, now, outbox_events, reload
-from ..servers import Mailbox, free_port
+from ..servers import Mailbox
 
 
 @pytest.fixture(scope="module")

@@ -1,30 +1,16 @@
 """The dispatcher's /healthz and /readyz: beaten every round and every send, ready after a round that worked."""
 import dataclasses
-import socket
 import threading
 
 import pytest
 
-from servicekit.probes import Probe
+from servicekit.testing.infra import free_port
+from servicekit.testing.probes import RecordingProbe
 
 from notifications.dispatch import dispatch_loop
 
 from ..helpers import logged, reload
 from ..servers import Mailbox
-
-
-class RecordingProbe(Probe):
-    def __init__(self):
-        super().__init__()
-        self.changes, self.beats = [], 0
-
-    def beat(self):
-        self.beats += 1
-        super().beat()
-
-    def ready(self, flag, reason=""):
-        self.changes.append((flag, reason))
-        super().ready(flag, reason)
 
 
 class Rounds(threading.Event):
@@ -63,9 +49,7 @@ def test_a_working_round_makes_the_dispatcher_ready_and_each_send_beats(db, sett
 
 
 def test_a_failing_round_makes_the_dispatcher_not_ready_with_the_reason(settings):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     away = dataclasses.replace(settings, database_url=f"postgresql://postgres@127.0.0.1:{port}/nowhere",
                                db_connect_timeout=1)
     probe = RecordingProbe()
