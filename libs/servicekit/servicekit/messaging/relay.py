@@ -116,7 +116,7 @@ class Relay:
                 delay = backoff.next_delay()
                 log.warning("relay paused %.1fs: %s", delay, exc.__class__.__name__)
                 self.probe.ready(False, exc.__class__.__name__)
-                waiter.reset()
+                waiter.close()  # the LISTEN connection may be the broken one: reopened on the next wait
                 stop.wait(delay)
         self.probe.ready(False, "stopped")
         waiter.close()
@@ -148,17 +148,12 @@ class _Waiter:
         # A NOTIFY wakes us at once; the timeout is only a safety net for missed notifications.
         for _ in self._conn.notifies(timeout=1.0, stop_after=1):
             break
-        if stop.is_set():
-            return
 
     def _listen(self) -> psycopg.Connection:
         url = self.db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         conn = psycopg.connect(url, autocommit=True, connect_timeout=3)
         conn.execute(f'LISTEN "{notify_channel(self.db.service)}"')
         return conn
-
-    def reset(self) -> None:
-        self.close()
 
     def close(self) -> None:
         if self._conn is not None:
