@@ -87,6 +87,8 @@ class Driver:
     def __init__(self, base_url: str, tokens: dict[str, str], slots: SlotPool, therapist_ids: dict[str, str]) -> None:
         self.base_url, self.tokens, self.slots, self.therapist_ids = base_url, tokens, slots, therapist_ids
         self._numbers = itertools.count(1)
+        self.ended = 0  # workflows that ended (finished or not), for faults timed by progress
+        self._ended_lock = threading.Lock()
 
     def run(self, count: int, *, concurrency: int = 16, timeout: float = 600.0) -> list[Outcome]:
         """Run `count` workflows, `concurrency` at a time; each must finish within `timeout` seconds."""
@@ -106,6 +108,8 @@ class Driver:
             outcome.error = f"stuck at {exc}"
         except AssertionError as exc:
             outcome.error = f"failed: {exc}"
+        with self._ended_lock:
+            self.ended += 1
         return outcome
 
     def _steps(self, c: Client, out: Outcome, tag: str) -> None:
@@ -186,11 +190,17 @@ class Background:
     """Workflows running on a thread while the test injects a fault."""
 
     def __init__(self, driver: Driver, count: int, concurrency: int, timeout: float) -> None:
-        self.outcomes: list[Outcome] = []
+        self.driver, self.outcomes = driver, []
         self._thread = threading.Thread(
             target=lambda: self.outcomes.extend(driver.run(count, concurrency=concurrency, timeout=timeout)),
             daemon=True)
         self._thread.start()
+
+    def wait_ended(self, count: int, timeout: float) -> None:
+        """Until `count` workflows of this driver have ended (or `timeout` seconds, whichever first)."""
+        deadline = time.monotonic() + timeout
+        while self.driver.ended < count and time.monotonic() < deadline and self._thread.is_alive():
+            time.sleep(0.2)
 
     def wait(self, timeout: float | None = None) -> list[Outcome]:
         self._thread.join(timeout)
