@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from devstack import seed
-from devstack.chaos import ChaosProxy
+from servicekit.testing.chaos import ChaosProxy
 from devstack.rabbitnode import RabbitNode
 from devstack.stack import Stack, StackConfig
 from devstack.topology import COMPONENTS

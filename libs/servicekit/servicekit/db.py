@@ -9,8 +9,14 @@ from typing import Any, Iterator
 from flask import g, has_app_context
 from sqlalchemy import String, create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import DateTime, TypeDecorator
+
+
+# The database being away (refused, dropped, pool exhausted, SQLite locked): worth waiting out, not a bug.
+DB_UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
 
 
 def utcnow() -> dt.datetime:

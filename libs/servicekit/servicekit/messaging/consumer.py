@@ -16,12 +16,11 @@ import pika
 from pika.adapters.blocking_connection import BlockingChannel
 from pika.spec import Basic, BasicProperties
 from sqlalchemy import insert, select
-from sqlalchemy.exc import DisconnectionError, IntegrityError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from servicekit import context, faults, metrics
-from servicekit.db import Database, utcnow
+from servicekit.db import DB_UNAVAILABLE, Database, utcnow
 from servicekit.messaging.connection import Backoff, connect, is_configuration_error, retrying
 from servicekit.messaging.envelope import Envelope, PoisonMessage
 from servicekit.messaging.handlers import HandlerRegistry
@@ -31,8 +30,6 @@ from servicekit.probes import Probe
 
 log = logging.getLogger(__name__)
 
-# The database being away is not the message's fault: wait for it instead of spending delivery attempts.
-DB_UNAVAILABLE = (OperationalError, DisconnectionError, PoolTimeout)
 # The longest pause before a failed message is retried; meanwhile it is held unacked, not in the queue.
 MAX_RETRY_PAUSE = 2.0
 # An idle consumer still shows it is alive: a timer on its connection beats the probe this often (seconds).

@@ -71,6 +71,9 @@ class ChaosProxy:
                 if not self._accepting:
                     return
                 continue
+            if not self._accepting:  # accepted in the instant of a cut: the server is gone
+                client.close()
+                return
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
                 upstream.settimeout(None)
@@ -89,6 +92,11 @@ class ChaosProxy:
     def cut(self) -> None:
         """The server vanishes: new connections are refused and open ones are reset."""
         self._accepting = False
+        try:
+            # close() alone does not wake a thread blocked in accept() on Linux: the next client would get in.
+            self._listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self._listener.close()
         with self._lock:
             links, self._links = self._links, []
