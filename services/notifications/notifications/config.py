@@ -67,6 +67,7 @@ class NotificationsSettings(Settings):
     sms_default_region: str = "FR"
     sms_timeout: float = 10.0
     var_dir: Path = Path("var")
+    dispatch_journal_dir: Path | None = None  # default: VAR_DIR/dispatch-journal
     reminder_default_lead_hours: int | None = None
     reminder_default_channels: tuple[str, ...] = ("email",)
     notify_link_secret: str | None = field(default=None, repr=False)
@@ -75,9 +76,15 @@ class NotificationsSettings(Settings):
     billing_url: str = "http://127.0.0.1:8105"
     fetch_timeout: float = 15.0
 
+    @property
+    def journal_dir(self) -> Path:
+        """Where the dispatcher journals accepted sends until they are recorded: a disk that outlives the process."""
+        return self.dispatch_journal_dir or self.var_dir / "dispatch-journal"
+
     @classmethod
     def load_extra(cls) -> dict[str, Any]:
-        """SMTP_*, MAIL_FROM, SMS_*, REMINDER_*, NOTIFY_*, FRONT_DESK_EMAIL, SALES_URL, BILLING_URL, VAR_DIR."""
+        """SMTP_*, MAIL_FROM, SMS_*, REMINDER_*, NOTIFY_*, FRONT_DESK_EMAIL, SALES_URL, BILLING_URL, VAR_DIR,
+        DISPATCH_JOURNAL_DIR."""
         return {**_smtp_settings(cls), **_sms_settings(cls), **_other_settings(cls)}
 
 
@@ -121,8 +128,10 @@ def _other_settings(cls: type[NotificationsSettings]) -> dict[str, Any]:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise RuntimeError(f"CENTER_TIMEZONE must be an IANA time zone, got {timezone!r}") from exc
+    journal = env_str("DISPATCH_JOURNAL_DIR")
     return {
         "var_dir": Path(env_str("VAR_DIR", "var")).resolve(),
+        "dispatch_journal_dir": Path(journal).resolve() if journal else None,
         "reminder_default_lead_hours": _default_lead(),
         "reminder_default_channels": _default_channels(),
         "notify_link_secret": env_str("NOTIFY_LINK_SECRET"),

@@ -4,11 +4,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Callable
 
 from prometheus_client import Counter
 from sqlalchemy.orm import Session
 
-from servicekit import context
+from servicekit import context, faults
+from servicekit.accepted import AcceptedJournal, record_outcome
 from servicekit.db import Database, utcnow
 from servicekit.messaging import add_event
 
@@ -91,24 +93,54 @@ def _send(settings: NotificationsSettings, item: Outgoing) -> str:
     return mailer.send(settings, message)
 
 
-def deliver(db: Database, settings: NotificationsSettings, item: Outgoing) -> bool:
-    """Send one claimed message (no transaction open meanwhile), then record the outcome; True if sent."""
-    try:
-        answer = _send(settings, item)
-    except SEND_FAILURES as exc:
-        error = f"{exc.__class__.__name__}: {exc}"
-        with db.transaction() as session:
-            notification = session.get(Notification, item.id)
-            notification.provider_answer = error[:1000]
-            retry_or_fail(session, notification, error, settings, utcnow(),
-                          permanent=isinstance(exc, sms.SmsError) and exc.permanent)
-        return False
-    with db.transaction() as session:
-        notification = session.get(Notification, item.id)
+def _mark_sent(notification_id: str, answer: str) -> Callable[[Session], None]:
+    def mark(session: Session) -> None:
+        notification = session.get(Notification, notification_id)
+        if notification is None or notification.status == "sent":
+            return  # an earlier commit whose answer was lost already recorded it
         notification.status, notification.sent_at = "sent", utcnow()
         notification.provider_answer = answer[:1000]
         session.flush()
         announce(session, notification, "notification.sent")
-    SENT.labels(item.channel, item.kind).inc()
-    log.info("notification %s (%s) sent to %s", item.id, item.channel, item.recipient)
+    return mark
+
+
+def record_sent(db: Database, journal: AcceptedJournal, notification_id: str, answer: str,
+                wait: Callable[[float], bool]) -> bool:
+    """Record an accepted message as sent, holding on while the database is away; False if told to stop first."""
+    if not record_outcome(db, _mark_sent(notification_id, answer), wait=wait, what=f"notification {notification_id}"):
+        return False
+    journal.forget(notification_id)
     return True
+
+
+def deliver(db: Database, settings: NotificationsSettings, item: Outgoing, journal: AcceptedJournal,
+            wait: Callable[[float], bool]) -> bool:
+    """Send one claimed message (no transaction open meanwhile), then record the outcome; True if sent.
+
+    Once the provider accepted the message it is never sent again: the answer goes to the journal first, then
+    the `sent` mark is retried (`wait(delay)` between tries) until the database takes it. A message already
+    in the journal (accepted before a crash) is recorded without being sent.
+    """
+    answer = journal.answer(item.id)
+    if answer is None:
+        try:
+            answer = _send(settings, item)
+        except SEND_FAILURES as exc:
+            _record_failure(db, settings, item, exc)
+            return False
+        journal.record(item.id, answer)
+        faults.crash_point("dispatcher_before_record")  # test-only: the crash the journal is there for
+        SENT.labels(item.channel, item.kind).inc()
+        log.info("notification %s (%s) accepted for %s", item.id, item.channel, item.recipient)
+    return record_sent(db, journal, item.id, answer, wait)
+
+
+def _record_failure(db: Database, settings: NotificationsSettings, item: Outgoing, exc: Exception) -> None:
+    # Nothing left the system: if the database is away now, the row stays `sending` and comes back as stale.
+    error = f"{exc.__class__.__name__}: {exc}"
+    with db.transaction() as session:
+        notification = session.get(Notification, item.id)
+        notification.provider_answer = error[:1000]
+        retry_or_fail(session, notification, error, settings, utcnow(),
+                      permanent=isinstance(exc, sms.SmsError) and exc.permanent)

@@ -4,11 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from typing import Callable
 
+from prometheus_client import Counter
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
+from servicekit.accepted import AcceptedJournal
 from servicekit.db import Database, utcnow
 from servicekit.logs import configure_logging
 from servicekit.messaging.connection import Backoff
@@ -17,7 +20,7 @@ from servicekit.runner import on_termination, worker_probe
 
 from notifications import documents, links, reminders
 from notifications.config import NotificationsSettings
-from notifications.delivery import Outgoing, deliver, retry_or_fail
+from notifications.delivery import Outgoing, deliver, record_sent, retry_or_fail
 from notifications.models import STAFF_KINDS, Notification
 
 log = logging.getLogger(__name__)
@@ -25,6 +28,7 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 20
 STALE_SENDING = dt.timedelta(minutes=5)
 INTERRUPTED = "sending was interrupted (the dispatcher stopped mid-send)"
+SETTLED = Counter("notifications_settled_from_journal", "Accepted sends recorded from the journal after a stop")
 
 
 def _lockable(db: Database, stmt: Select) -> Select:
@@ -32,12 +36,42 @@ def _lockable(db: Database, stmt: Select) -> Select:
     return stmt.with_for_update(skip_locked=True) if db.is_postgres else stmt
 
 
-def requeue_stale(db: Database, settings: NotificationsSettings) -> int:
-    """Messages left `sending` for over 5 minutes (the sender died mid-send) go back to the queue."""
-    now = utcnow()
+def settle_journal(db: Database, journal: AcceptedJournal, wait: Callable[[float], bool]) -> int:
+    """Record as sent what the provider accepted before this process (or an earlier one) could record it."""
+    settled = 0
+    for notification_id, answer in journal.pending().items():
+        log.warning("notification %s was accepted before a stop; recording it as sent", notification_id)
+        if record_sent(db, journal, notification_id, answer, wait):
+            settled += 1
+            SETTLED.inc()
+    return settled
+
+
+def recover_own_claims(db: Database, settings: NotificationsSettings, journal: AcceptedJournal) -> int:
+    """At start: rows an earlier life of this dispatcher claimed and never sent go back to the queue at once.
+
+    (Rows it sent are in the journal and were settled first; other dispatchers' rows wait for STALE_SENDING.)
+    """
+    now, accepted = utcnow(), set(journal.pending())
+    with db.transaction() as session:
+        mine = session.scalars(_lockable(db, select(Notification).where(
+            Notification.status == "sending", Notification.claimed_by == journal.identity))).all()
+        mine = [notification for notification in mine if notification.id not in accepted]
+        for notification in mine:
+            retry_or_fail(session, notification, INTERRUPTED, settings, now)
+    return len(mine)
+
+
+def requeue_stale(db: Database, settings: NotificationsSettings, journal: AcceptedJournal | None = None) -> int:
+    """Messages left `sending` for over 5 minutes (the sender died mid-send) go back to the queue.
+
+    Never one this dispatcher's journal knows was accepted: that one is recorded as sent instead.
+    """
+    now, accepted = utcnow(), set(journal.pending()) if journal else set()
     with db.transaction() as session:
         stale = session.scalars(_lockable(db, select(Notification).where(
             Notification.status == "sending", Notification.updated_at < now - STALE_SENDING))).all()
+        stale = [notification for notification in stale if notification.id not in accepted]
         for notification in stale:
             retry_or_fail(session, notification, INTERRUPTED, settings, now)
     return len(stale)
@@ -64,7 +98,7 @@ def _outgoing(session: Session, settings: NotificationsSettings, notification: N
                     notification.correlation_id, url, notification.attachment_name, problem, unsubscribe)
 
 
-def claim_due(db: Database, settings: NotificationsSettings) -> list[Outgoing]:
+def claim_due(db: Database, settings: NotificationsSettings, claimant: str | None = None) -> list[Outgoing]:
     """Mark up to BATCH_SIZE due messages `sending` (one more attempt) and commit before any is sent."""
     now = utcnow()
     with db.transaction() as session:
@@ -73,32 +107,52 @@ def claim_due(db: Database, settings: NotificationsSettings) -> list[Outgoing]:
             .order_by(Notification.next_attempt_at, Notification.id).limit(BATCH_SIZE))).all()
         for notification in due:
             notification.status, notification.attempts = "sending", notification.attempts + 1
-            notification.updated_at = now
+            notification.updated_at, notification.claimed_by = now, claimant
         return [_outgoing(session, settings, notification) for notification in due]
 
 
 def release(db: Database, items: list[Outgoing]) -> None:
     """Claimed but never tried (shutdown): back to the queue without spending an attempt."""
+    if not items:
+        return
     with db.transaction() as session:
         session.execute(update(Notification).where(
             Notification.id.in_([item.id for item in items]), Notification.status == "sending")
             .values(status="queued", attempts=Notification.attempts - 1))
 
 
+def _waiter(stop: threading.Event | None, progress: Callable[[], None] | None) -> Callable[[float], bool]:
+    """Pause between tries to record an accepted send: alive meanwhile, and True once told to stop."""
+    def wait(delay: float) -> bool:
+        if progress is not None:
+            progress()
+        if stop is None:
+            time.sleep(delay)
+            return False
+        return stop.wait(delay)
+    return wait
+
+
 def dispatch_once(db: Database, settings: NotificationsSettings, stop: threading.Event | None = None,
-                  progress: Callable[[], None] | None = None) -> int:
-    """One round: re-queue stale sends, fire due reminders, claim due messages and send them; how many claimed.
+                  progress: Callable[[], None] | None = None, journal: AcceptedJournal | None = None) -> int:
+    """One round: settle the journal, re-queue stale sends, fire due reminders, claim and send; how many claimed.
 
     `progress()` is called after each send (a batch of slow sends must not look like a hung dispatcher).
     """
-    requeue_stale(db, settings)
+    journal = journal or AcceptedJournal(settings.journal_dir)
+    wait = _waiter(stop, progress)
+    settle_journal(db, journal, wait)
+    requeue_stale(db, settings, journal)
     fire_reminders(db, settings)
-    batch = claim_due(db, settings)
+    batch = claim_due(db, settings, journal.identity)
     for position, item in enumerate(batch):
         if stop is not None and stop.is_set():
             release(db, batch[position:])
             break
-        deliver(db, settings, item)
+        if not deliver(db, settings, item, journal, wait):
+            if stop is not None and stop.is_set():  # stopped while the database was away: the journal keeps it
+                release(db, batch[position + 1:])
+                break
         if progress is not None:
             progress()
     return len(batch)
@@ -112,6 +166,9 @@ def dispatch_loop(settings: NotificationsSettings, stop_event: threading.Event, 
     probe = probe or Probe()
     db = Database(settings.database_url, settings.service, pool_size=2,
                   connect_timeout=settings.db_connect_timeout)
+    journal = AcceptedJournal(settings.journal_dir)
+    journal.hold()
+    recovered = False
     backoff = Backoff()
     log.info("dispatcher started (SMTP %s:%s, SMS via %s)", settings.smtp_host, settings.smtp_port,
              settings.sms_provider)
@@ -119,7 +176,11 @@ def dispatch_loop(settings: NotificationsSettings, stop_event: threading.Event, 
         while not stop_event.is_set():
             probe.beat()
             try:
-                claimed = dispatch_once(db, settings, stop_event, progress=probe.beat)
+                if not recovered:  # once, as soon as the database answers
+                    settle_journal(db, journal, _waiter(stop_event, probe.beat))
+                    recover_own_claims(db, settings, journal)
+                    recovered = True
+                claimed = dispatch_once(db, settings, stop_event, progress=probe.beat, journal=journal)
             except Exception as exc:  # noqa: BLE001 - e.g. the database is away: this thread must outlive it
                 delay = backoff.next_delay()
                 log.exception("dispatcher round failed; retrying in %.1fs", delay)
@@ -132,6 +193,7 @@ def dispatch_loop(settings: NotificationsSettings, stop_event: threading.Event, 
                 stop_event.wait(settings.notify_poll_interval)
     finally:
         probe.ready(False, "stopped")
+        journal.release()
         db.dispose()
     log.info("dispatcher stopped")
 

@@ -164,6 +164,7 @@ class Notification(Base):
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="queued")
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # the dispatcher holding a `sending` row
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     provider_answer: Mapped[str | None] = mapped_column(Text)  # SMTP reply, SMS sid or the provider's error

@@ -19,10 +19,13 @@ class Mailbox:
 
     def __init__(self):
         self.messages = []
+        self.on_accept = None  # called with the recipients of each accepted message, before the 250 goes out
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), message))
+        if self.on_accept is not None:
+            self.on_accept(list(envelope.rcpt_tos))
         return "250 Message accepted for delivery"
 
     def to(self, address):
@@ -60,6 +63,7 @@ class SmsApi(HttpServer):
 
     def __init__(self):
         self.posts, self.answers = [], {}
+        self.on_accept = None  # called with the number of each accepted SMS, before the answer goes out
         app = Flask("fake_sms")
 
         @app.post("/2010-04-01/Accounts/<sid>/Messages.json")
@@ -67,6 +71,8 @@ class SmsApi(HttpServer):
             user, _, password = base64.b64decode(request.headers["Authorization"].split()[1]).decode().partition(":")
             self.posts.append({"account": sid, "user": user, "password": password, **request.form.to_dict()})
             status, body = self.answers.get(request.form["To"], (201, None))
+            if status < 300 and self.on_accept is not None:
+                self.on_accept(request.form["To"])
             return jsonify(body or {"sid": f"SM{uuid.uuid4().hex}", "status": "queued"}), status
 
         super().__init__(app)
