@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from email import policy
+from email.utils import parseaddr
 from pathlib import Path
 
 import pika
@@ -19,23 +20,45 @@ from servicekit.messaging.consumer import MAX_RETRY_PAUSE
 
 from .driver import Outcome
 
-# Effects that must exist at most once (an effect applied twice is a duplicate).
 POLL = 0.5  # seconds between looks at the outboxes and queues
+
+# Effects that must exist at most once (an effect applied twice is a duplicate), each query restricted to the
+# ids of one scenario's workflows (`%s`: the list of the ids named beside it; None: the whole run).
 DUPLICATE_QUERIES = {
-    "crm": ["SELECT appointment_id FROM opportunities WHERE appointment_id IS NOT NULL "
-            "GROUP BY appointment_id HAVING count(*) > 1"],
-    "tasks": ["SELECT quotation_id FROM tasks GROUP BY quotation_id, quotation_line_id HAVING count(*) > 1"],
+    "crm": [("appointment", "SELECT appointment_id FROM opportunities WHERE appointment_id IS NOT NULL {and_in} "
+                            "GROUP BY appointment_id HAVING count(*) > 1", "appointment_id")],
+    "tasks": [("quotation", "SELECT quotation_id FROM tasks WHERE true {and_in} "
+                            "GROUP BY quotation_id, quotation_line_id HAVING count(*) > 1", "quotation_id")],
     "billing": [
-        "SELECT task_id FROM billable_items WHERE task_id IS NOT NULL GROUP BY task_id HAVING count(*) > 1",
-        "SELECT l.billable_item_id FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id "
-        "WHERE i.status <> 'void' GROUP BY l.billable_item_id HAVING count(*) > 1",
-        "SELECT client_id FROM invoices WHERE status <> 'void' GROUP BY client_id HAVING count(*) > 1",
-        "SELECT i.id FROM invoices i JOIN payments p ON p.invoice_id = i.id GROUP BY i.id, i.total_minor "
-        "HAVING count(*) > 2 OR sum(p.amount_minor) > i.total_minor",
+        ("task", "SELECT task_id FROM billable_items WHERE task_id IS NOT NULL {and_in} "
+                 "GROUP BY task_id HAVING count(*) > 1", "task_id"),
+        ("client", "SELECT l.billable_item_id FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id "
+                   "WHERE i.status <> 'void' {and_in} GROUP BY l.billable_item_id HAVING count(*) > 1", "i.client_id"),
+        ("client", "SELECT client_id FROM invoices WHERE status <> 'void' {and_in} "
+                   "GROUP BY client_id HAVING count(*) > 1", "client_id"),
+        ("client", "SELECT i.id FROM invoices i JOIN payments p ON p.invoice_id = i.id WHERE true {and_in} "
+                   "GROUP BY i.id, i.total_minor HAVING count(*) > 2 OR sum(p.amount_minor) > i.total_minor",
+         "i.client_id"),
     ],
-    "notifications": ["SELECT client_id FROM notifications WHERE kind = 'payment_confirmation' "
-                      "GROUP BY client_id HAVING count(*) > 1"],
+    "notifications": [("client", "SELECT client_id FROM notifications WHERE kind = 'payment_confirmation' {and_in} "
+                                 "GROUP BY client_id HAVING count(*) > 1", "client_id")],
 }
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one scenario judges: events born since it started, effects and e-mails of its own workflows.
+
+    `outcomes=None` is the whole run (the last check, which also catches a duplicate that surfaced late).
+    """
+
+    since: float = 0.0
+    outcomes: tuple[Outcome, ...] | None = None
+
+    def ids(self, kind: str) -> list[str] | None:
+        if self.outcomes is None:
+            return None
+        return [o.ids[kind] for o in self.outcomes if kind in o.ids]
 
 
 @dataclass
@@ -94,30 +117,39 @@ class Checker:
         raise AssertionError(f"events still pending after {timeout:.0f}s")
 
     # -- the three figures ------------------------------------------------------------------------
-    def lost(self) -> list[str]:
-        """Every published event must be in the inbox of every service consuming its type."""
+    def lost(self, scope: Scope) -> list[str]:
+        """Every event written since the scope began must be in the inbox of every service consuming its type."""
         missing = []
         processed = {c.name: {r[0] for r in self.rows(c.name, "SELECT message_id FROM inbox")} for c in COMPONENTS}
         for producer in COMPONENTS:
             for event_id, event_type, published in self.rows(
-                    producer.name, "SELECT event_id, event_type, published_at FROM outbox"):
+                    producer.name, "SELECT event_id, event_type, published_at FROM outbox "
+                                   "WHERE created_at >= to_timestamp(%s)", (scope.since,)):
                 for consumer, types in self.consumers.items():
                     if event_type in types and event_id not in processed[consumer]:
                         state = "published" if published else "never published"
                         missing.append(f"{event_type} {event_id} ({state}) not applied by {consumer}")
         return missing
 
-    def duplicated(self) -> list[str]:
-        found = [f"{service}: {sql.split(' FROM ')[1][:60]}... -> {row[0]}"
-                 for service, queries in DUPLICATE_QUERIES.items() for sql in queries
-                 for row in self.rows(service, sql)]
-        return found + self._duplicate_mails()
+    def duplicated(self, scope: Scope) -> list[str]:
+        found = []
+        for service, queries in DUPLICATE_QUERIES.items():
+            for kind, sql, column in queries:
+                ids = scope.ids(kind)
+                query = sql.format(and_in="" if ids is None else f"AND {column} = ANY(%s)")
+                for row in self.rows(service, query, () if ids is None else (ids,)):
+                    found.append(f"{service}: {sql.split(' FROM ')[1][:60]}... -> {row[0]}")
+        return found + self._duplicate_mails(scope)
 
-    def _duplicate_mails(self) -> list[str]:
+    def _duplicate_mails(self, scope: Scope) -> list[str]:
         """Two e-mails carrying one message (same Message-ID), or two payment e-mails for one invoice."""
         ids, invoices = Counter(), Counter()
+        recipients = scope.ids("email")
+        wanted = None if recipients is None else set(recipients)
         for path in self.mail_dir.glob("*.eml"):
             message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            if wanted is not None and parseaddr(str(message["To"] or ""))[1] not in wanted:
+                continue
             ids[message["Message-ID"]] += 1
             subject = str(message["Subject"] or "")
             if "INV-" in subject and "payment" in subject.lower():
@@ -125,8 +157,11 @@ class Checker:
         return ([f"e-mail {k} received {n} times" for k, n in ids.items() if n > 1]
                 + [f"{n} payment e-mails for {k}" for k, n in invoices.items() if n > 1])
 
-    def figures(self, outcomes: list[Outcome]) -> Figures:
-        lost, duplicated = self.lost(), self.duplicated()
+    def figures(self, outcomes: list[Outcome] | None, since: float = 0.0) -> Figures:
+        """The three figures of one scenario (its workflows, events since `since`), or of the whole run (None)."""
+        scope = Scope(since, None if outcomes is None else tuple(outcomes))
+        lost, duplicated = self.lost(scope), self.duplicated(scope)
+        outcomes = outcomes or []
         stuck = [f"workflow {o.number}: {o.error}" for o in outcomes if not o.done]
         return Figures(len(outcomes), len(lost), len(duplicated), len(stuck), lost[:5] + duplicated[:5] + stuck[:5])
 

@@ -115,10 +115,11 @@ class Driver:
     def _steps(self, c: Client, out: Outcome, tag: str) -> None:
         desk, admin = self.tokens["front_desk"], self.tokens["admin"]
         slot = self.slots.take()
+        out.ids["email"] = f"guard-{tag}@example.org"
         book = c.call("book", "POST", "/appointments", headers={"Idempotency-Key": f"book-{tag}"}, json={
             "service_code": slot["service_code"], "start": slot["start"], "therapist_id": slot["therapist_id"],
             "client": {"first_name": "Fault", "last_name": f"Family-{tag}"},
-            "guardian": {"first_name": "Guard", "last_name": tag, "email": f"guard-{tag}@example.org"}})
+            "guardian": {"first_name": "Guard", "last_name": tag, "email": out.ids["email"]}})
         assert book.status_code == 201, f"book {book.status_code} {book.text[:200]}"
         out.ids["appointment"] = book.json()["id"]
         opp = c.until("opportunity", lambda: c.call("opportunity", "GET", "/opportunities", desk,

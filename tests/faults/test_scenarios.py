@@ -23,7 +23,7 @@ DRAIN = 180.0  # seconds allowed for the backlog to drain after a fault ends
 
 def test_0_idle_hop_latency(faults_system):
     """Sequential workflows on an idle system; event hops measured from outbox write to consumer commit."""
-    started = time.time()
+    since = started = time.time()
     outcomes = faults_system.driver().run(20, concurrency=1, timeout=120)
     faults_system.checker.wait_quiet(DRAIN)
     hops = {"booked->crm": ("booking", "crm", "appointment.booked"),
@@ -34,10 +34,11 @@ def test_0_idle_hop_latency(faults_system):
     for label, (producer, consumer, event_type) in hops.items():
         p50, p99 = percentiles(faults_system.checker.hop_latencies(producer, consumer, event_type, started))
         figures[f"{label}_p50_ms"], figures[f"{label}_p99_ms"] = p50, p99
-    report("idle_hop_latency", faults_system.checker.figures(outcomes), **figures)
+    report("idle_hop_latency", faults_system.checker.figures(outcomes, since), **figures)
 
 
 def test_1_broker_restarted_three_times_under_300_workflows(faults_system):
+    since = time.time()  # this scenario judges only what it causes
     run = faults_system.driver().start(300, concurrency=16, timeout=900)
     node = faults_system.node
     # Restarts at a quarter, half and three quarters of the run (by workflows ended, not by the clock), so
@@ -51,12 +52,13 @@ def test_1_broker_restarted_three_times_under_300_workflows(faults_system):
     outcomes = run.wait(timeout=900)
     finished_after = max((o.finished or time.monotonic()) for o in outcomes) - last_restart
     faults_system.checker.wait_quiet(DRAIN)
-    report("broker_restarts", faults_system.checker.figures(outcomes), restarts=3,
+    report("broker_restarts", faults_system.checker.figures(outcomes, since), restarts=3,
            finished_s_after_last_restart=max(finished_after, 0.0))
     assert finished_after <= 120, f"workflows finished {finished_after:.0f}s after the last restart"
 
 
 def test_2_consumer_killed_between_commit_and_ack(faults_system):
+    since = time.time()  # this scenario judges only what it causes
     consumers = faults_system.processes("consumer")
     redelivered = faults_system.metric("events_redelivered_total")
     duplicates = faults_system.metric("inbox_duplicates_total")
@@ -70,12 +72,13 @@ def test_2_consumer_killed_between_commit_and_ack(faults_system):
     kills = faults_system.stack.supervisor.restarts - crashes
     redeliveries = faults_system.metric("events_redelivered_total") - redelivered
     absorbed = faults_system.metric("inbox_duplicates_total") - duplicates
-    report("consumer_killed_before_ack", faults_system.checker.figures(outcomes), kills=kills,
+    report("consumer_killed_before_ack", faults_system.checker.figures(outcomes, since), kills=kills,
            redelivered=int(redeliveries), absorbed_by_inbox=int(absorbed))
     assert kills > 0 and redeliveries > 0 and absorbed > 0
 
 
 def test_3_relay_killed_between_publish_and_mark(faults_system):
+    since = time.time()  # this scenario judges only what it causes
     relays = faults_system.processes("relay")
     duplicates = faults_system.metric("inbox_duplicates_total")
     crashes = faults_system.stack.supervisor.restarts
@@ -87,12 +90,32 @@ def test_3_relay_killed_between_publish_and_mark(faults_system):
     faults_system.checker.wait_quiet(DRAIN)
     kills = faults_system.stack.supervisor.restarts - crashes
     absorbed = faults_system.metric("inbox_duplicates_total") - duplicates
-    report("relay_killed_before_mark", faults_system.checker.figures(outcomes), kills=kills,
+    report("relay_killed_before_mark", faults_system.checker.figures(outcomes, since), kills=kills,
            duplicate_publishes_absorbed=int(absorbed))
     assert kills > 0 and absorbed > 0
 
 
-def test_4_poison_messages_among_a_thousand_good_ones(faults_system):
+def test_4_dispatcher_killed_between_acceptance_and_record(faults_system):
+    """The SMTP server accepted, the dispatcher dies before recording it: its journal keeps the message single."""
+    since = time.time()  # this scenario judges only what it causes
+    dispatchers = faults_system.processes("dispatcher")
+    settled = faults_system.metric("notifications_settled_from_journal_total")
+    crashes = faults_system.stack.supervisor.restarts
+    faults_system.stack.supervisor.replace(dispatchers, {"FAULT_DISPATCHER_BEFORE_RECORD": "0.2"})
+    try:
+        outcomes = faults_system.driver().run(30, concurrency=6, timeout=600)
+    finally:
+        faults_system.stack.supervisor.replace(dispatchers, {"FAULT_DISPATCHER_BEFORE_RECORD": "0"})
+    faults_system.checker.wait_quiet(DRAIN)
+    kills = faults_system.stack.supervisor.restarts - crashes
+    recovered = faults_system.metric("notifications_settled_from_journal_total") - settled
+    report("dispatcher_killed_before_record", faults_system.checker.figures(outcomes, since), kills=kills,
+           settled_from_journal=int(recovered))
+    assert kills > 0 and recovered > 0
+
+
+def test_5_poison_messages_among_a_thousand_good_ones(faults_system):
+    since = time.time()  # this scenario judges only what it causes
     topology, attempts = Topology(""), int(faults_system.stack.env.get("MAX_DELIVERY_ATTEMPTS", "5"))
     clients = [str(uuid.uuid4()) for _ in range(1000)]
     poison = {"unparseable": b"{this is not json",
@@ -121,7 +144,7 @@ def test_4_poison_messages_among_a_thousand_good_ones(faults_system):
         dead.append((got[1].message_id, got[1].headers["x-attempts"]))
     left = channel.queue_declare(topology.queue("booking"), passive=True).method.message_count
     connection.close()
-    figures = faults_system.checker.figures([])
+    figures = faults_system.checker.figures([], since)
     figures.workflows, figures.lost = 1000, figures.lost + (1000 - applied)
     report("poison_messages", figures, good_applied=applied, dead_lettered=len(dead),
            attempts=",".join(f"{mid.split('-', 1)[1]}:{n}" for mid, n in sorted(dead)), left_in_queue=left)
@@ -130,7 +153,8 @@ def test_4_poison_messages_among_a_thousand_good_ones(faults_system):
     assert left == 0
 
 
-def test_5_database_unavailable_for_30_seconds_under_load(faults_system):
+def test_6_database_unavailable_for_30_seconds_under_load(faults_system):
+    since = time.time()  # this scenario judges only what it causes
     driver = faults_system.driver()  # logs in while the database is still there
     run = driver.start(40, concurrency=8, timeout=600)
     time.sleep(4)
@@ -140,7 +164,7 @@ def test_5_database_unavailable_for_30_seconds_under_load(faults_system):
     outcomes = run.wait(timeout=600)
     faults_system.checker.wait_quiet(DRAIN)
     failures = [p for p in probes if p["status"] != 503 or not p["problem"]]
-    report("database_down_30s", faults_system.checker.figures(outcomes), probes=len(probes),
+    report("database_down_30s", faults_system.checker.figures(outcomes, since), probes=len(probes),
            answered_503=sum(p["status"] == 503 for p in probes),
            slowest_503_s=max((p["seconds"] for p in probes), default=0.0))
     assert probes and not failures, failures[:5]
@@ -162,7 +186,8 @@ def _probe_api(url: str, desk: str, seconds: float) -> list[dict]:
     return results
 
 
-def test_6_broker_down_for_60_seconds(faults_system):
+def test_7_broker_down_for_60_seconds(faults_system):
+    since = time.time()  # this scenario judges only what it causes
     booking_db = faults_system.checker
     faults_system.node.stop()
     down_at = time.monotonic()
@@ -174,7 +199,7 @@ def test_6_broker_down_for_60_seconds(faults_system):
     drained = _until_outboxes_empty(faults_system, timeout=120)
     outcomes = run.wait(timeout=600)
     faults_system.checker.wait_quiet(DRAIN)
-    report("broker_down_60s", faults_system.checker.figures(outcomes), backlog_while_down=backlog,
+    report("broker_down_60s", faults_system.checker.figures(outcomes, since), backlog_while_down=backlog,
            drained_s_after_return=drained - up_at)
     assert backlog > 0 and drained - up_at <= 60
 
@@ -190,7 +215,8 @@ def _until_outboxes_empty(system, timeout: float) -> float:
     raise AssertionError("outbox backlog did not drain")
 
 
-def test_7_stalled_broker_connections_are_detected_and_replaced(faults_system):
+def test_8_stalled_broker_connections_are_detected_and_replaced(faults_system):
+    since = time.time()  # this scenario judges only what it causes
     proxy = faults_system.amqp_proxy
     before = proxy.connections
     stalled = proxy.stall()
@@ -201,22 +227,29 @@ def test_7_stalled_broker_connections_are_detected_and_replaced(faults_system):
     reconnected = time.monotonic() - stalled_at
     outcomes = faults_system.driver().run(10, concurrency=5, timeout=300)
     faults_system.checker.wait_quiet(DRAIN)
-    report("stalled_connections", faults_system.checker.figures(outcomes), stalled=stalled,
+    report("stalled_connections", faults_system.checker.figures(outcomes, since), stalled=stalled,
            reconnected=proxy.connections - before, reconnected_within_s=reconnected)
     assert proxy.connections - before >= stalled and reconnected <= 30
 
 
-def test_8_sigterm_to_every_process_under_load(faults_system):
+def test_9_sigterm_to_every_process_under_load(faults_system):
+    since = time.time()  # this scenario judges only what it causes
     run = faults_system.driver().start(40, concurrency=8, timeout=600)
     time.sleep(5)
     everything = {p.name for p in faults_system.stack.supervisor.processes if p.name != "smtp"}
     threading.Thread(target=faults_system.stack.supervisor.replace, args=(everything, {}), daemon=True).start()
     outcomes = run.wait(timeout=600)
     faults_system.checker.wait_quiet(DRAIN)
-    report("sigterm_everything", faults_system.checker.figures(outcomes), processes_restarted=len(everything))
+    report("sigterm_everything", faults_system.checker.figures(outcomes, since), processes_restarted=len(everything))
 
 
-def test_9_dead_letters_of_the_run_are_only_the_injected_poison(faults_system):
+def test_10_nothing_lost_or_doubled_over_the_whole_run(faults_system):
+    """Each scenario judged its own; this judges everything, including a duplicate that surfaced late."""
+    faults_system.checker.wait_quiet(DRAIN)
+    report("whole_run", faults_system.checker.figures(None))
+
+
+def test_11_dead_letters_of_the_run_are_only_the_injected_poison(faults_system):
     connection = pika.BlockingConnection(pika.URLParameters(faults_system.node.url))
     channel, topology = connection.channel(), Topology("")
     counts = {name: channel.queue_declare(topology.dead_letter_queue(name), passive=True).method.message_count
