@@ -71,6 +71,16 @@ def create_user(session: Session, data: dict[str, Any], principal: Principal) ->
         password_hash=passwords.hash_password(data["password"]), active=True, client_ids=[]))
 
 
+def change_own_password(session: Session, user: User, current: str, new: str) -> None:
+    """A new password for the signed-in user, who proves the current one; all their sessions end."""
+    if user.password_hash is None or not passwords.verify(user.password_hash, current):
+        raise field_error("current_password", "This is not your current password.")
+    if current == new:
+        raise field_error("new_password", "Choose a password different from the current one.")
+    user.password_hash = passwords.hash_password(new)
+    tokens.revoke_all(session, user.id)
+
+
 def update_user(session: Session, user: User, changes: dict[str, Any], principal: Principal) -> User:
     """Apply an administrator's edits; a new password or a deactivation closes the user's sessions."""
     _check_role_change(session, user, changes, principal)

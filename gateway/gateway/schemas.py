@@ -32,6 +32,11 @@ class ActivateIn(Schema):
     password = Password()
 
 
+class PasswordChangeIn(Schema):
+    current_password = Secret()
+    new_password = Password()
+
+
 class UserBrief(Schema):
     id = fields.String()
     email = fields.String()

@@ -7,9 +7,9 @@ from servicekit.auth import ADMIN, AUTHENTICATED, FRONT_DESK, access, current_pr
 from servicekit.db import request_session, unit_of_work
 from servicekit.pagination import paginate
 
-from gateway import accounts, portal
+from gateway import accounts, portal, tokens
 from gateway.config import current_settings
-from gateway.schemas import InvitationOut, UserIn, UserOut, UserPatch, UserQuery
+from gateway.schemas import InvitationOut, PasswordChangeIn, TokenPairOut, UserIn, UserOut, UserPatch, UserQuery
 
 blp = Blueprint("users", __name__, description="Staff and portal accounts")
 
@@ -19,6 +19,18 @@ blp = Blueprint("users", __name__, description="Staff and portal accounts")
 @blp.response(200, UserOut)
 def me():
     return accounts.get_user(request_session(), current_principal().user_id)
+
+
+@blp.route("/users/me/password", methods=["POST"])
+@access(AUTHENTICATED)
+@blp.arguments(PasswordChangeIn)
+@blp.response(200, TokenPairOut)
+def change_own_password(data):
+    """Change one's own password: every other session ends; a fresh token pair for this one."""
+    with unit_of_work() as session:
+        user = accounts.get_user(session, current_principal().user_id, for_update=True)
+        accounts.change_own_password(session, user, data["current_password"], data["new_password"])
+        return tokens.issue_pair(session, user, current_settings())
 
 
 @blp.route("/users", methods=["GET"])
