@@ -28,6 +28,7 @@ class GatewaySettings(Settings):
     tasks_url: str = "http://127.0.0.1:8104"
     billing_url: str = "http://127.0.0.1:8105"
     notifications_url: str = "http://127.0.0.1:8106"
+    web_url: str = "http://127.0.0.1:8090"  # the pages: everything that is not the API (one origin)
     upstream_timeout: float = 15.0
     upstream_connect_timeout: float = 2.0
 
@@ -47,13 +48,13 @@ class GatewaySettings(Settings):
             "upstream_timeout": env_float("UPSTREAM_TIMEOUT", cls.upstream_timeout),
             "upstream_connect_timeout": env_float("UPSTREAM_CONNECT_TIMEOUT", cls.upstream_connect_timeout),
         }
-        for service in SERVICES:
+        for service in (*SERVICES, "web"):
             default = getattr(cls, f"{service}_url")
             values[f"{service}_url"] = env_str(f"{service.upper()}_URL", default).rstrip("/")
         return values
 
     def upstream_url(self, service: str) -> str:
-        """Base URL of one of the six services."""
+        """Base URL of one of the six services, or of web."""
         return getattr(self, f"{service}_url").rstrip("/")
 
 

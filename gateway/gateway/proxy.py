@@ -1,9 +1,11 @@
-"""The reverse proxy: /api/v1/<resource>/..., /q/... and /r/... go, unchanged, to the service that owns them."""
+"""The reverse proxy: /api/v1/<resource>/..., /q/... and /r/... go, unchanged, to the service that owns them;
+every other path goes to web (the pages), so browsers see one origin."""
 from __future__ import annotations
 
 import logging
 import os
 import threading
+from http.cookiejar import DefaultCookiePolicy
 from urllib.parse import quote
 
 import requests
@@ -73,6 +75,9 @@ def _new_session() -> requests.Session:
     session = requests.Session()
     session.trust_env = False  # no proxy variables or .netrc credentials on internal calls
     session.headers.clear()    # forward the caller's headers, not requests' defaults
+    # Never keep a cookie: one caller's Set-Cookie would otherwise be sent on every other caller's request
+    # that carries none (a stranger would get the previous visitor's web session).
+    session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
     # No retries: a POST that reached a service must never be sent twice.
     adapter = HTTPAdapter(pool_connections=1, pool_maxsize=32, max_retries=0)
     session.mount("http://", adapter)
@@ -102,6 +107,21 @@ def forward_message_link(rest: str) -> Response:
     return forward("notifications", rest)
 
 
+class PageConverter(BaseConverter):
+    """Any path except the API's: an unknown /api/... stays the gateway's own JSON 404 (or 405)."""
+
+    regex = r"(?!api(?:/|$))[^/].*?"
+    part_isolating = False
+
+
+@bp.route("/", defaults={"rest": ""}, methods=METHODS)
+@bp.route("/<page:rest>", methods=METHODS)
+@access(PUBLIC)  # web checks its own sessions; the API it calls is checked by each service
+def forward_page(rest: str) -> Response:
+    """Everything that is not the API goes to web (the pages), so the whole system has one origin."""
+    return forward("web", rest)
+
+
 def forward(service: str, rest: str) -> Response:
     """Send the current request to `service` and hand its answer back (or a problem saying what failed)."""
     if {".", ".."} & set(rest.split("/")):
@@ -116,7 +136,8 @@ def forward(service: str, rest: str) -> Response:
             request.method, url, data=request.get_data() or None, headers=_outgoing_headers(),
             timeout=upstreams.timeout, allow_redirects=False)
     except requests.RequestException as exc:
-        return _failure(service, exc)
+        failure = _failure(service, exc)
+        return _as_page(failure) if service == "web" else failure
     headers = [(k, v) for k, v in answer.raw.headers.items() if k.lower() not in _NOT_RETURNED]
     return Response(answer.content, status=answer.status_code, headers=headers)
 
@@ -160,8 +181,22 @@ def _failure(service: str, exc: requests.RequestException) -> Response:
     return problem_response(502, "Bad Gateway", f"The {service} service sent an invalid response.")
 
 
+PAGE_DOWN = ("<!doctype html><html lang=en><meta charset=utf-8><title>Please try again</title>"
+             "<h1>Please try again</h1><p>The pages are not answering right now. Nothing was lost; try again in a "
+             "moment.</p><p lang=fr>Les pages ne répondent pas pour l'instant. Rien n'est perdu ; réessayez dans un "
+             "instant.</p><p><small>Reference: <code>{request_id}</code></small></p></html>")
+
+
+def _as_page(failure: Response) -> Response:
+    """A person's browser gets a page, not problem+json, when web itself is down."""
+    headers = {k: v for k, v in failure.headers.items() if k == "Retry-After"}
+    return Response(PAGE_DOWN.format(request_id=g.request_id), status=failure.status_code,
+                    headers=headers, mimetype="text/html")
+
+
 def install(app: Flask, settings: GatewaySettings) -> None:
     """Add the forwarding routes (after the gateway's own, which take precedence)."""
     app.url_map.converters["resource"] = ResourceConverter
+    app.url_map.converters["page"] = PageConverter
     app.extensions["gateway.upstreams"] = Upstreams(settings)
     app.register_blueprint(bp)

@@ -73,12 +73,17 @@ class FakeService:
 
         @app.route("/api/v1/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
         @app.route("/r/<path:rest>", methods=["GET", "POST"])
+        @app.route("/staff/<path:rest>", methods=["GET", "POST"])  # stands in for web's pages too
+        @app.route("/", defaults={"rest": ""})
         def echo(rest):
             if rest == "appointments/slow":
                 self.release.wait(10)
             body = {"method": request.method, "path": request.path, "query": request.query_string.decode(),
                     "body": request.get_data(as_text=True), "headers": dict(request.headers)}
-            return jsonify(body), 201 if request.method == "POST" else 200, {"X-Next-Cursor": "page-2"}
+            headers = {"X-Next-Cursor": "page-2"}
+            if rest == "set-cookie":  # a page that starts a session, as web's sign-in page does
+                headers["Set-Cookie"] = "therapy_session=first-visitor; HttpOnly; Path=/"
+            return jsonify(body), 201 if request.method == "POST" else 200, headers
 
         @app.get("/metrics")
         def metrics():

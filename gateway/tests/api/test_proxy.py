@@ -20,7 +20,7 @@ def booking():
 def settings(spec, make_settings, keypair, booking):
     """Booking answers; every other service is a port nobody listens on."""
     base = make_settings(spec, jwt_private_key=keypair.private_pem)
-    down = {f"{s}_url": f"http://127.0.0.1:{free_port()}" for s in SERVICES if s != "booking"}
+    down = {f"{s}_url": f"http://127.0.0.1:{free_port()}" for s in (*SERVICES, "web") if s != "booking"}
     return dataclasses.replace(base, booking_url=booking.url, **down)
 
 
@@ -125,3 +125,37 @@ def test_merged_openapi_has_the_gateway_and_the_upstream_paths(client, booking):
 
 def test_health_endpoints_are_the_shared_ones(client):
     assert client.get("/healthz").json == {"status": "ok", "service": "gateway"}
+
+
+def test_pages_go_to_web_so_the_browser_sees_one_origin(spec, make_settings, keypair):
+    with FakeService() as web:
+        base = make_settings(spec, jwt_private_key=keypair.private_pem)
+        client = spec.create_app(dataclasses.replace(base, web_url=web.url)).test_client()
+        home = client.get("/")
+        assert home.status_code == 200 and home.json["path"] == "/"
+        page = client.post("/staff/calendar?date=2026-12-01", data=b"csrf_token=x",
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert page.json["path"] == "/staff/calendar" and page.json["query"] == "date=2026-12-01"
+        assert page.json["headers"]["X-Forwarded-Host"] == "localhost"
+
+
+def test_one_visitors_cookie_never_reaches_another_visitors_request(spec, make_settings, keypair):
+    with FakeService() as web:
+        base = make_settings(spec, jwt_private_key=keypair.private_pem)
+        app = spec.create_app(dataclasses.replace(base, web_url=web.url))
+        first = app.test_client().get("/staff/set-cookie")
+        assert "therapy_session=first-visitor" in first.headers["Set-Cookie"]
+        stranger = app.test_client()  # another browser, through the same pooled upstream connection
+        assert "Cookie" not in stranger.get("/staff/calendar").json["headers"]
+
+
+def test_an_unknown_api_path_stays_a_json_404_and_never_reaches_web(client):
+    resp = client.get("/api/v1/no-such-resource")
+    assert resp.status_code == 404 and resp.mimetype == "application/problem+json"
+    assert client.get("/api").status_code == 404
+
+
+def test_when_web_is_down_a_browser_gets_a_page_in_both_languages_not_json(client):
+    resp = client.get("/staff/calendar")
+    assert resp.status_code == 503 and resp.mimetype == "text/html"
+    assert "Please try again" in resp.text and "réessayez" in resp.text and resp.headers["Retry-After"] == "5"
