@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # Every package of the repository, installed editable into one development environment.
 PACKAGES := libs/servicekit services/booking services/crm services/sales services/tasks \
-            services/billing services/notifications gateway tools/devstack
+            services/billing services/notifications gateway web tools/devstack
 STAMP  := $(VENV)/.installed
 
 .PHONY: run test test-faults test-unit bench bench-quick install seed clean help
@@ -16,10 +16,12 @@ help:
 	@echo "make bench   the benchmarks on PostgreSQL: prints the Markdown table, writes bench/results/latest.json"
 	@echo "make install create .venv and install everything (run and test do this when needed)"
 
-$(STAMP): requirements.txt requirements-dev.txt $(addsuffix /pyproject.toml,$(PACKAGES))
+$(STAMP): requirements.txt requirements-dev.txt $(addsuffix /pyproject.toml,$(PACKAGES)) web/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt $(addprefix -e ,$(PACKAGES))
+	# web's front-end packages (htmx, Bootstrap, the calendar) from the npm registry, exactly as locked
+	cd web && npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -24,12 +24,12 @@ def upgrade(package_dir: Path, url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(package_dir, url), revision)
 
 
-def run_env(target_metadata: MetaData) -> None:
-    """The body of every service's migrations/env.py."""
+def run_env(target_metadata: MetaData, *, messaging: bool = True) -> None:
+    """The body of every service's migrations/env.py (`messaging=False`: no outbox or inbox, e.g. web)."""
     url = context.config.get_main_option("sqlalchemy.url")
     if not url:
         raise RuntimeError("run migrations with `python -m <service>.entrypoints.migrate`")
-    metadata = [target_metadata, messaging_metadata]
+    metadata = [target_metadata, messaging_metadata] if messaging else [target_metadata]
     if context.is_offline_mode():
         context.configure(url=url, target_metadata=metadata, literal_binds=True, render_as_batch=True)
         with context.begin_transaction():

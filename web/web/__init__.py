@@ -1,0 +1,1 @@
+"""web: the pages people use (staff console, therapist's day, family portal, public site)."""
