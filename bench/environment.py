@@ -15,7 +15,7 @@ import requests
 from devstack import seed
 from devstack.processes import Process
 from devstack.stack import Stack, StackConfig
-from devstack.topology import COMPONENTS, ROOT, Component, command
+from devstack.topology import ALL, COMPONENTS, ROOT, Component, command
 from servicekit.testing import infra
 from servicekit.testing.pytest_plugin import ALL_SERVICES
 
@@ -117,7 +117,7 @@ class System:
     def __init__(self, settings: Settings, run: Infra) -> None:
         self.infra = run
         var_dir = settings.work_dir / f"system-{run.run_id}"
-        config = StackConfig(var_dir=var_dir, ports={c.name: infra.free_port() for c in COMPONENTS},
+        config = StackConfig(var_dir=var_dir, ports={c.name: infra.free_port() for c in ALL},
                              smtp_port=infra.free_port(), log_dir=var_dir / "logs",
                              web_concurrency=settings.web_concurrency)
         self.database_urls = {c.name: run.database(c.name) for c in COMPONENTS}

@@ -15,7 +15,7 @@ import requests
 
 from devstack.processes import Process, Supervisor
 from devstack.stack import StackConfig, build_env, ensure_keys
-from devstack.topology import COMPONENTS, GATEWAY, ROOT, command, migrate_command
+from devstack.topology import ALL, COMPONENTS, GATEWAY, ROOT, command, migrate_command
 from servicekit.testing.infra import free_port
 
 BOOKING = next(c for c in COMPONENTS if c.name == "booking")
@@ -26,7 +26,7 @@ class GatewayAndBooking:
     """The booking web app and the gateway as real gunicorn processes (the same commands the images run)."""
 
     def __init__(self, var_dir: Path, booking_url: str, gateway_url: str, workers: int, threads: int) -> None:
-        self.config = StackConfig(var_dir=var_dir, ports={c.name: free_port() for c in COMPONENTS},
+        self.config = StackConfig(var_dir=var_dir, ports={c.name: free_port() for c in ALL},
                                   smtp_port=free_port(), log_dir=var_dir / "logs", web_concurrency=workers)
         self.config.extra_env = {"BOOKING_DATABASE_URL": booking_url, "GATEWAY_DATABASE_URL": gateway_url,
                                  "WEB_THREADS": str(threads), "LOG_LEVEL": "WARNING"}

@@ -16,7 +16,7 @@ from devstack import seed
 from servicekit.testing.chaos import ChaosProxy
 from devstack.rabbitnode import RabbitNode
 from devstack.stack import Stack, StackConfig
-from devstack.topology import COMPONENTS
+from devstack.topology import ALL, COMPONENTS
 from servicekit.testing.infra import free_port
 
 from .checker import Checker, Figures
@@ -95,7 +95,7 @@ def faults_system(tmp_path_factory, database_factory, postgres_admin_url, run_id
     admin = urlparse(postgres_admin_url)
     pg_proxy = ChaosProxy(admin.hostname or "127.0.0.1", admin.port or 5432)
     direct = {c.name: database_factory(f"flt_{c.name}") for c in COMPONENTS}
-    ports = {c.name: free_port() for c in COMPONENTS}
+    ports = {c.name: free_port() for c in ALL}
     config = StackConfig(var_dir=base / "var", ports=ports, smtp_port=free_port(), log_dir=base / "logs",
                          web_concurrency=1)
     config.extra_env = {f"{name.upper()}_DATABASE_URL": _through(pg_proxy, url) for name, url in direct.items()}

@@ -10,13 +10,13 @@ from pathlib import Path
 
 from devstack import broker, seed
 from devstack.stack import DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD, Stack, StackConfig
-from devstack.topology import COMPONENTS
+from devstack.topology import ALL
 
 
 def _config() -> StackConfig:
     config = StackConfig()
     config.var_dir = Path(os.environ.get("VAR_DIR", config.var_dir)).resolve()
-    for component in COMPONENTS:
+    for component in ALL:
         if os.environ.get(component.port_var):
             config.ports[component.name] = int(os.environ[component.port_var])
     config.smtp_port = int(os.environ.get("SMTP_PORT", config.smtp_port))
@@ -25,9 +25,10 @@ def _config() -> StackConfig:
 
 def _banner(config: StackConfig, logins: list[seed.Login]) -> str:
     lines = ["", "=" * 72, "Therapy center is running.", "",
+             f"  Open             {config.gateway_url}/   (sign in with a login below)",
              f"  API gateway      {config.gateway_url}/api/v1/   (OpenAPI: {config.gateway_url}/api/v1/openapi.json)",
              f"  Health           {config.gateway_url}/healthz", f"  E-mails          {config.mail_dir}/*.eml",
-             "", "  Logins (POST /api/v1/auth/login {email, password}):"]
+             "", "  Logins (the sign-in page, or POST /api/v1/auth/login {email, password}):"]
     lines += [f"    {login.role:<11} {login.email:<32} {login.password}" for login in logins]
     lines += ["", "  Walk-through: README.md, section 'Try the spine'.  Ctrl-C stops everything.", "=" * 72, ""]
     return "\n".join(lines)

@@ -13,7 +13,7 @@ import pika
 import requests
 
 from devstack.processes import Process, Supervisor
-from devstack.topology import COMPONENTS, GATEWAY, ROOT, SERVICES, Component, command, migrate_command
+from devstack.topology import ALL, COMPONENTS, GATEWAY, ROOT, SERVICES, Component, command, migrate_command
 
 
 DEFAULT_ADMIN_EMAIL = "admin@sunnysteps.example"
@@ -25,7 +25,7 @@ class StackConfig:
     """Where the stack keeps its state and which ports it uses; tests pick free ports and their own dirs."""
 
     var_dir: Path = ROOT / "var"
-    ports: dict[str, int] = field(default_factory=lambda: {c.name: c.port for c in COMPONENTS})
+    ports: dict[str, int] = field(default_factory=lambda: {c.name: c.port for c in ALL})
     smtp_port: int = 1025
     log_dir: Path | None = None            # None: output goes to the terminal with a name prefix
     web_concurrency: int = 2
@@ -66,7 +66,7 @@ def build_env(config: StackConfig) -> dict[str, str]:
         "LOG_FORMAT": "text" if config.log_dir is None else "json",
     }
     env.update({k: v for k, v in os.environ.items()})
-    for component in COMPONENTS:
+    for component in ALL:
         env[component.port_var] = str(config.ports[component.name])
         env[component.url_var] = f"http://127.0.0.1:{config.ports[component.name]}"
     env.update(config.extra_env)
@@ -85,11 +85,11 @@ class Stack:
         """Keys, directories, fresh metrics dirs, databases migrated (the gateway also bootstraps the admin)."""
         self.config.var_dir.mkdir(parents=True, exist_ok=True)
         ensure_keys(self.config.key_dir)
-        for component in COMPONENTS:
+        for component in ALL:
             metrics_dir = self.config.var_dir / "metrics" / component.name
             shutil.rmtree(metrics_dir, ignore_errors=True)
             metrics_dir.mkdir(parents=True)
-        for component in COMPONENTS:
+        for component in ALL:
             result = subprocess.run(migrate_command(component), env=self.env, cwd=ROOT,
                                     capture_output=True, text=True)
             if result.returncode != 0:
@@ -113,13 +113,13 @@ class Stack:
             "smtp", [sys.executable, "-m", "devstack.smtp", "--port", str(self.config.smtp_port),
                      "--dir", str(self.config.mail_dir)], dict(self.env),
             self.config.log_dir / "smtp.log" if self.config.log_dir else None))
-        for component in COMPONENTS:
+        for component in ALL:
             self.start_component(component)
 
     def wait_healthy(self, timeout: float = 90.0) -> None:
         """Every web process answers /readyz and every consumer is attached to its queue."""
         deadline = time.monotonic() + timeout
-        pending = {c.name: f"http://127.0.0.1:{self.config.ports[c.name]}/readyz" for c in COMPONENTS}
+        pending = {c.name: f"http://127.0.0.1:{self.config.ports[c.name]}/readyz" for c in ALL}
         while pending and time.monotonic() < deadline:
             self._fail_if_dead()
             for name, url in list(pending.items()):

@@ -34,7 +34,11 @@ SERVICES = [
               ("web", "consumer", "relay", "dispatcher")),
 ]
 GATEWAY = Component("gateway", 8080, ROOT / "gateway")
+# The services and the gateway: each has an outbox, an inbox and a queue.
 COMPONENTS = SERVICES + [GATEWAY]
+# The pages (talks only to the gateway; no events). Reached through the gateway: one origin.
+WEB = Component("web", 8090, ROOT / "web", ("web",))
+ALL = COMPONENTS + [WEB]
 
 
 def command(component: Component, role: str) -> list[str]:
