@@ -10,13 +10,13 @@ from urllib.parse import quote
 
 import requests
 from flask import Blueprint, Flask, Response, current_app, g, request
-from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import NewConnectionError
 from werkzeug.routing import BaseConverter
 
 from servicekit.auth import PUBLIC, access
 from servicekit.errors import NotFound, problem_response
+from servicekit.pooling import pooled_adapter
 
 from gateway.config import GatewaySettings
 
@@ -78,8 +78,8 @@ def _new_session() -> requests.Session:
     # Never keep a cookie: one caller's Set-Cookie would otherwise be sent on every other caller's request
     # that carries none (a stranger would get the previous visitor's web session).
     session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
-    # No retries: a POST that reached a service must never be sent twice.
-    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=32, max_retries=0)
+    # No retries but a dropped GET's (servicekit.pooling): a POST that reached a service must never be sent twice.
+    adapter = pooled_adapter(pool_maxsize=32)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session

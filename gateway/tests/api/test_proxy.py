@@ -137,6 +137,8 @@ def test_pages_go_to_web_so_the_browser_sees_one_origin(spec, make_settings, key
                            headers={"Content-Type": "application/x-www-form-urlencoded"})
         assert page.json["path"] == "/staff/calendar" and page.json["query"] == "date=2026-12-01"
         assert page.json["headers"]["X-Forwarded-Host"] == "localhost"
+        static = client.get("/static/app.js")  # the pages' own files go to web too (the fake has none: its 404)
+        assert static.status_code == 404 and static.mimetype == "text/html"
 
 
 def test_one_visitors_cookie_never_reaches_another_visitors_request(spec, make_settings, keypair):

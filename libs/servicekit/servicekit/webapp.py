@@ -43,7 +43,8 @@ def create_service_app(settings: Settings, blueprints: Iterable[Blueprint], *, t
                        database: Database | None = None) -> Flask:
     """A Flask app for `settings.service` serving `blueprints` under /api/v1 (no I/O happens here)."""
     configure_logging(settings.service, settings.log_level, settings.log_format)
-    app = Flask(settings.service)
+    # No /static route: a service serves no files, and the gateway must pass /static/... on to web's pages.
+    app = Flask(settings.service, static_folder=None)
     app.config.update(
         API_TITLE=title, API_VERSION="v1", OPENAPI_VERSION="3.1.0", OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
