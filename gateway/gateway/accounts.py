@@ -123,6 +123,8 @@ def list_users(principal: Principal, args: dict[str, Any]) -> Select:
         stmt = stmt.where(User.role == CLIENT)
     if args.get("role"):
         stmt = stmt.where(User.role == args["role"])
+    if args.get("staff") is not None:
+        stmt = stmt.where((User.role != CLIENT) if args["staff"] else (User.role == CLIENT))
     if args.get("active") is not None:
         stmt = stmt.where(User.active.is_(args["active"]))
     if args.get("email"):

@@ -22,6 +22,7 @@ class GatewaySettings(Settings):
     refresh_token_ttl: int = 30 * 24 * 3600
     admin_email: str | None = None
     admin_password: str | None = field(default=None, repr=False)
+    center_language: str = "en"  # the centre's language until an org_admin sets it (CENTER_LOCALE)
     booking_url: str = "http://127.0.0.1:8101"
     crm_url: str = "http://127.0.0.1:8102"
     sales_url: str = "http://127.0.0.1:8103"
@@ -45,6 +46,7 @@ class GatewaySettings(Settings):
             "refresh_token_ttl": env_int("REFRESH_TOKEN_TTL", cls.refresh_token_ttl),
             "admin_email": env_str("ADMIN_EMAIL"),
             "admin_password": env_str("ADMIN_PASSWORD"),
+            "center_language": (env_str("CENTER_LOCALE", cls.center_language) or "en").lower(),
             "upstream_timeout": env_float("UPSTREAM_TIMEOUT", cls.upstream_timeout),
             "upstream_connect_timeout": env_float("UPSTREAM_CONNECT_TIMEOUT", cls.upstream_connect_timeout),
         }

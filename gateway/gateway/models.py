@@ -1,9 +1,9 @@
-"""Gateway tables: user accounts, refresh tokens, portal invitations and login-failure counters."""
+"""Gateway tables: user accounts, refresh tokens, portal invitations, login-failure counters and the centre."""
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from servicekit.db import UTCDateTime, UUIDStr, new_id, utcnow
@@ -62,3 +62,26 @@ class LoginFailure(Base):
     email: Mapped[str] = mapped_column(String(254), primary_key=True)
     window_start: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Center(Base):
+    """The centre's details (one row): its identity, printed on documents and signed on messages.
+
+    The time zone is not here: it stays a deployment setting (CENTER_TIMEZONE), see gateway.center.
+    """
+
+    __tablename__ = "center"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(Integer)  # +1 on every change; consumers keep only newer versions
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    registration_number: Mapped[str] = mapped_column(String(50), default="")
+    vat_number: Mapped[str] = mapped_column(String(50), default="")
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_type: Mapped[str | None] = mapped_column(String(20))
+    logo_sha256: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(UUIDStr())

@@ -1,11 +1,15 @@
 """marshmallow schemas: what the gateway's own API (auth, users) accepts and returns."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from servicekit.auth import ROLES, STAFF_ROLES
 from servicekit.pagination import PageArgs
 
+from gateway.center import LANGUAGES, LOGO_MAX_BYTES
 from gateway.passwords import MAX_LENGTH, MIN_LENGTH
 
 
@@ -84,6 +88,7 @@ class UserOut(Schema):
 
 class UserQuery(PageArgs):
     role = fields.String(validate=validate.OneOf(ROLES))
+    staff = fields.Boolean(metadata={"description": "true: staff accounts only; false: portal (family) accounts only"})
     active = fields.Boolean()
     email = fields.String(validate=validate.Length(max=254))
     client_id = fields.UUID()
@@ -92,3 +97,61 @@ class UserQuery(PageArgs):
 class InvitationOut(Schema):
     activation_url = fields.String()
     expires_at = fields.AwareDateTime()
+
+
+_PHONE = re.compile(r"^[0-9+()./ -]*$")
+_EMAIL = validate.Email(error="Not a valid e-mail address.")
+
+
+def _iana_zone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError("Not a known IANA time zone (such as Europe/Paris).") from exc
+
+
+def _optional_email(value: str) -> None:
+    if value.strip():
+        _EMAIL(value.strip())
+
+
+def _at_most(limit: int) -> validate.Length:
+    return validate.Length(max=limit, error="At most {max} characters.")
+
+
+def Text(limit: int, *validators) -> fields.String:  # noqa: N802 - reads like a field type
+    return fields.String(load_default="", validate=[_at_most(limit), *validators])
+
+
+class CenterIn(Schema):
+    """The centre's details as an org_admin saves them (blank fields are printed nowhere)."""
+
+    name = fields.String(required=True, validate=_at_most(200))  # a blank name: gateway.center says so
+    address = Text(500)
+    phone = Text(40, validate.Regexp(_PHONE, error="Use digits, spaces and + ( ) . - / only."))
+    email = Text(254, _optional_email)
+    language = fields.String(load_default="en", validate=validate.OneOf(LANGUAGES, error="Must be one of: {choices}."))
+    registration_number = Text(50)
+    vat_number = Text(50)
+    timezone = fields.String(load_default=None, validate=_iana_zone)
+
+
+class CenterOut(Schema):
+    name = fields.String()
+    address = fields.String()
+    phone = fields.String()
+    email = fields.String()
+    timezone = fields.String(metadata={"description": "IANA zone of the deployment (CENTER_TIMEZONE), read-only"})
+    language = fields.String()
+    registration_number = fields.String()
+    vat_number = fields.String()
+    logo_url = fields.String(allow_none=True)
+    version = fields.Integer()
+    updated_at = fields.AwareDateTime()
+
+
+class LogoIn(Schema):
+    """A PNG or JPEG image, base64-encoded; its type is read from its bytes, never trusted from the caller."""
+
+    image = fields.String(required=True, validate=validate.Length(
+        max=(LOGO_MAX_BYTES // 3 + 1) * 4 + 8, error=f"The image is larger than {LOGO_MAX_BYTES // 1024} KB."))

@@ -169,3 +169,14 @@ def test_front_desk_cannot_edit_accounts(client, db, tokens):
     user = make_user(db, "biller")
     assert client.patch(f"/api/v1/users/{user.id}", json={"name": "X"},
                         headers=tokens.headers("front_desk")).status_code == 403
+
+
+def test_the_staff_filter_separates_staff_from_portal_accounts(client, db, tokens):
+    staff = make_user(db, "biller")
+    family = make_user(db, "client", client_ids=[str(uuid.uuid4())])
+    listed = client.get("/api/v1/users", query_string={"staff": "true", "limit": 200}, headers=tokens.headers("admin"))
+    assert staff.email in {u["email"] for u in listed.json} and {u["role"] for u in listed.json} - {"client"}
+    assert all(u["role"] != "client" for u in listed.json)
+    portal = client.get("/api/v1/users", query_string={"staff": "false", "email": family.email},
+                        headers=tokens.headers("admin"))
+    assert [u["email"] for u in portal.json] == [family.email]

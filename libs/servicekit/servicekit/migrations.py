@@ -108,3 +108,17 @@ def new_revision(package_dir: Path, message: str, rev_id: str | None = None) -> 
         cfg = alembic_config(package_dir, f"sqlite:///{scratch}/scratch.db")
         command.upgrade(cfg, "head")
         command.revision(cfg, message=message, autogenerate=True, rev_id=rev_id)
+
+
+def create_center_copy_table() -> None:
+    """The `center_copy` table (servicekit.center) as first released; for services consuming `center.updated`."""
+    op.create_table(
+        "center_copy",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.Column("logo", sa.LargeBinary(), nullable=True),
+        sa.Column("logo_type", sa.String(length=20), nullable=True),
+        sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
