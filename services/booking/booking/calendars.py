@@ -39,13 +39,13 @@ def _check_scope(principal: Principal, args: dict[str, Any]) -> None:
 
 def calendar(session: Session, args: dict[str, Any], principal: Principal, zone: ZoneInfo,
              today: dt.date) -> dict[str, Any]:
-    """The appointments of a day, week or month: the center, one therapist or one client, by service and status."""
+    """The appointments of a day, week or month: the center, one therapist, client or room, by service and status."""
     _check_scope(principal, args)
     first, last = view_range(args["view"], args.get("date") or today)
     start, end = slots.day_span(first, last, zone)
     stmt = appointments.visible_to(principal, select(Appointment).where(
         Appointment.start_at >= start, Appointment.start_at < end).order_by(Appointment.start_at, Appointment.id))
-    for field in ("therapist_id", "client_id", "service_code", "status"):
+    for field in ("therapist_id", "client_id", "room_id", "service_code", "status"):
         if args.get(field):
             stmt = stmt.where(getattr(Appointment, field) == str(args[field]))
     return {"view": args["view"], "first": first, "last": last, "timezone": zone.key,
@@ -59,7 +59,8 @@ def _hours(delta: dt.timedelta) -> float:
 def planning(session: Session, args: dict[str, Any], principal: Principal, zone: ZoneInfo,
              today: dt.date) -> list[dict[str, Any]]:
     """Per therapist, for one ISO week: available hours (working hours less time off and closures),
-    booked hours and sessions per service (booked, confirmed, awaiting cancellation, completed or no-show)."""
+    booked hours and sessions per service (booked, confirmed, awaiting cancellation, completed or no-show),
+    and the same hours day by day."""
     _check_scope(principal, args)
     year, week = args.get("week") or today.isocalendar()[:2]
     first = dt.date.fromisocalendar(year, week, 1)
@@ -72,17 +73,27 @@ def planning(session: Session, args: dict[str, Any], principal: Principal, zone:
         people = [t for t in people if t.id == str(args["therapist_id"])]
     ids = [t.id for t in people]
     closed, away = absences.off_spans(session, ids, start, end)
-    booked: dict[str, dt.timedelta] = defaultdict(dt.timedelta)
+    booked: dict[str, dict[dt.date, dt.timedelta]] = defaultdict(lambda: defaultdict(dt.timedelta))
     sessions: dict[str, Counter[str]] = defaultdict(Counter)
     for therapist_id, code, since, until in session.execute(select(
             Appointment.therapist_id, Appointment.service_code, Appointment.start_at, Appointment.end_at).where(
             Appointment.therapist_id.in_(ids), Appointment.status.in_(SESSION_STATUSES),
             Appointment.start_at >= start, Appointment.start_at < end)):
-        booked[therapist_id] += until - since
+        booked[therapist_id][since.astimezone(zone).date()] += until - since
         sessions[therapist_id][code] += 1
     label = f"{year}-W{week:02d}"
     return [{"therapist_id": t.id, "name": t.name, "week": label,
              "available_hours": _hours(slots.working_time(therapists.weekly_hours(t), first, last, zone,
                                                           closed + away[t.id])),
-             "booked_hours": _hours(booked[t.id]), "sessions_per_service": dict(sorted(sessions[t.id].items()))}
+             "booked_hours": _hours(sum(booked[t.id].values(), dt.timedelta())),
+             "sessions_per_service": dict(sorted(sessions[t.id].items())),
+             "days": _days(therapists.weekly_hours(t), first, zone, closed + away[t.id], booked[t.id])}
             for t in people]
+
+
+def _days(hours: tuple[slots.Hours, ...], monday: dt.date, zone: ZoneInfo, off: list[slots.Span],
+          booked: dict[dt.date, dt.timedelta]) -> list[dict[str, Any]]:
+    """Monday to Sunday of one therapist's planning: available and booked hours of each day."""
+    days = [monday + dt.timedelta(days=n) for n in range(7)]
+    return [{"date": day, "available_hours": _hours(slots.working_time(hours, day, day, zone, off)),
+             "booked_hours": _hours(booked.get(day, dt.timedelta()))} for day in days]

@@ -51,9 +51,29 @@ def move(session: Session, appointment: Appointment, spot: Spot, actor: Actor, s
     return None
 
 
+def _override(session: Session, appointment: Appointment, spot: Spot, override: str, actor: Actor,
+              settings: BookingSettings, now: dt.datetime, why: str | None) -> Appointment:
+    """Move over conflicts and rules, recording why and who, like a booking override (constraints skip it)."""
+    target = lifecycle.next_status(appointment.status, "reschedule")
+    before = Before.of(appointment)
+    room_id = appointment.room_id or placement.room_for(session, spot)[0]
+    for key, value in {"therapist": spot.therapist, "therapist_id": spot.therapist.id, "start_at": spot.start,
+                       "end_at": spot.end, "room_id": room_id, "status": target, "override_reason": override,
+                       "override_by": actor.user_id, "override_by_name": actor.name}.items():
+        setattr(appointment, key, value)
+    session.flush()
+    journal.record(session, appointment, "appointment.rescheduled", "reschedule", actor, settings.zone,
+                   before=before, reason=why or override)
+    offers.offer_freed(session, settings, appointment.service, before.therapist_id, before.start, now)
+    return appointment
+
+
 def reschedule(session: Session, appointment: Appointment, data: dict[str, Any], actor: Actor,
                settings: BookingSettings, now: dt.datetime) -> Appointment:
-    """Move one appointment to `start` (and `therapist_id`): 422 for a broken rule, 409 for a conflict."""
+    """Move one appointment to `start` (and `therapist_id`): 422 for a broken rule, 409 for a conflict.
+
+    With `override_reason` the front desk moves it over conflicts and rules (never into the past).
+    """
     lifecycle.check_allowed("reschedule", actor)
     lifecycle.next_status(appointment.status, "reschedule")
     therapist = appointment.therapist
@@ -62,6 +82,13 @@ def reschedule(session: Session, appointment: Appointment, data: dict[str, Any],
     spot = spot_for(appointment, therapist, data["start"])
     if spot.start == appointment.start_at and therapist.id == appointment.therapist_id:
         raise field_error("start", "is the appointment's current time; give a new one")
+    override = (data.get("override_reason") or "").strip()
+    if data.get("override_reason") is not None and not override:
+        raise field_error("override_reason", "say why the rules are overridden")
+    if override:
+        if spot.start <= now:
+            raise field_error("start", placement.PAST)
+        return _override(session, appointment, spot, override, actor, settings, now, data.get("reason"))
     placement.check_rules(session, spot, settings.zone, now)
     reason = move(session, appointment, spot, actor, settings, now, data.get("reason"))
     if reason:

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from servicekit.errors import field_error, not_found
+from servicekit.errors import Unprocessable, field_error, not_found
 
 from booking import slots
 from booking.models import ServiceType, Therapist, TherapistService, WorkingHours
@@ -17,13 +17,19 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 
 def check_no_overlap(hours: list[dict[str, Any]], field: str = "working_hours") -> None:
-    """Intervals of one weekday must not overlap (touching, 12:00-13:00 then 13:00-17:00, is fine)."""
-    ordered = sorted(hours, key=lambda h: (h["weekday"], h["start"]))
-    for before, after in zip(ordered, ordered[1:]):
+    """Intervals of one weekday must not overlap (touching, 12:00-13:00 then 13:00-17:00, is fine).
+
+    The 422 names the list (`working_hours`) and the later interval of the pair (`working_hours.3.start`,
+    its index as sent), so a form can show the message beside that row.
+    """
+    ordered = sorted(enumerate(hours), key=lambda pair: (pair[1]["weekday"], pair[1]["start"]))
+    for (_, before), (index, after) in zip(ordered, ordered[1:]):
         if before["weekday"] == after["weekday"] and after["start"] < before["end"]:
-            raise field_error(field, (
-                f"intervals overlap on {WEEKDAYS[before['weekday']]}: "
-                f"{before['start']:%H:%M}-{before['end']:%H:%M} and {after['start']:%H:%M}-{after['end']:%H:%M}"))
+            message = (f"intervals overlap on {WEEKDAYS[before['weekday']]}: "
+                       f"{before['start']:%H:%M}-{before['end']:%H:%M} and "
+                       f"{after['start']:%H:%M}-{after['end']:%H:%M}")
+            raise Unprocessable(f"{field}: {message}",
+                                errors={field: [message], f"{field}.{index}.start": [message]})
 
 
 def _check_service_codes(session: Session, codes: list[str]) -> list[str]:

@@ -30,6 +30,14 @@ def create_service_type(data):
         return catalog.create_service_type(session, data)
 
 
+@blp.route("/service-types/<uuid:service_type_id>", methods=["GET"])
+@access(PUBLIC)
+@blp.response(200, ServiceTypeOut)
+def get_service_type(service_type_id):
+    """One service type with its booking rules."""
+    return catalog.get_service_type(request_session(), str(service_type_id))
+
+
 @blp.route("/service-types/<uuid:service_type_id>", methods=["PATCH"])
 @access(ADMIN)
 @blp.arguments(ServiceTypePatch)

@@ -81,6 +81,7 @@ class RescheduleIn(Schema):
     start = fields.AwareDateTime(required=True)
     therapist_id = fields.UUID(load_default=None, allow_none=True)
     reason = _reason()
+    override_reason = _reason()
 
 
 class HistoryOut(Schema):

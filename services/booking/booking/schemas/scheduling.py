@@ -38,6 +38,7 @@ class CalendarQuery(Schema):
     client_id = fields.UUID(load_default=None)
     service_code = fields.String(load_default=None)
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    room_id = fields.UUID(load_default=None)
 
 
 class CalendarOut(Schema):
@@ -70,6 +71,12 @@ class PlanningQuery(Schema):
     therapist_id = fields.UUID(load_default=None)
 
 
+class PlanningDayOut(Schema):
+    date = fields.Date()
+    available_hours = fields.Float()
+    booked_hours = fields.Float()
+
+
 class PlanningRowOut(Schema):
     therapist_id = fields.String()
     name = fields.String()
@@ -77,6 +84,7 @@ class PlanningRowOut(Schema):
     available_hours = fields.Float()
     booked_hours = fields.Float()
     sessions_per_service = fields.Dict(keys=fields.String(), values=fields.Integer())
+    days = fields.List(fields.Nested(PlanningDayOut))
 
 
 class WaitlistIn(Schema):

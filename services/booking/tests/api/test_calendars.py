@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlparse
 
 from booking.models import Appointment
 
-from ..helpers import at, booked_ok, make_service, make_therapist, monday
+from ..helpers import at, booked_ok, make_room, make_service, make_therapist, monday
 
 
 def center(client, tokens, settings):
@@ -55,6 +55,19 @@ def test_one_therapist_one_client_and_a_status(client, tokens, settings):
     assert ids(view(client, desk, date=date, service_code=code, status="confirmed")) == [sessions[1]["id"]]
 
 
+def test_the_calendar_of_one_room(client, tokens, settings):
+    room_type = f"gym-{uuid.uuid4().hex[:8]}"
+    code = make_service(client, tokens, room_type=room_type)
+    first, second = make_room(client, tokens, room_type, "A gym"), make_room(client, tokens, room_type, "B gym")
+    ana, bob = make_therapist(client, tokens, [code]), make_therapist(client, tokens, [code])
+    start, desk = at(settings.zone, monday(2), "09:00"), tokens.headers("front_desk")
+    in_first = booked_ok(client, code, start, desk, therapist_id=ana["id"])
+    in_second = booked_ok(client, code, start, desk, therapist_id=bob["id"])
+    assert (in_first["room_id"], in_second["room_id"]) == (first["id"], second["id"])
+    date = monday(2).isoformat()
+    assert ids(view(client, desk, view="day", date=date, room_id=second["id"])) == [in_second["id"]]
+    assert ids(view(client, desk, view="day", date=date, room_id=str(uuid.uuid4()))) == []
+
 def test_a_therapist_sees_only_their_calendar_and_a_family_only_its_own(client, tokens, settings):
     _, ana, bob, child, sessions = center(client, tokens, settings)
     date = monday(2).isoformat()
@@ -83,8 +96,12 @@ def test_planning_shows_available_and_booked_hours_and_sessions_per_service(clie
     year, week, _ = monday(2).isocalendar()
     resp = planning(client, tokens.headers("front_desk"), week=f"{year}-W{week:02d}", therapist_id=ana["id"])
     assert resp.status_code == 200, resp.json
+    days = [(monday(2) + dt.timedelta(days=n)).isoformat() for n in range(7)]
     assert resp.json == [{"therapist_id": ana["id"], "name": ana["name"], "week": f"{year}-W{week:02d}",
-                          "available_hours": 13.0, "booked_hours": 2.0, "sessions_per_service": {code: 2}}]
+                          "available_hours": 13.0, "booked_hours": 2.0, "sessions_per_service": {code: 2},
+                          "days": [{"date": day, "available_hours": available, "booked_hours": booked}
+                                   for day, available, booked in zip(days, (3.0, 3.0, 3.0, 3.0, 1.0, 0.0, 0.0),
+                                                                     (1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0))]}]
     assert other_code not in resp.json[0]["sessions_per_service"]
 
 

@@ -17,6 +17,15 @@ def test_anyone_lists_service_types_and_an_admin_adds_one(client, tokens):
             "granularity_minutes": None, "late_cancel_hours": 24, "room_type": None} in listed
 
 
+def test_anyone_reads_one_service_type_with_its_rules_and_an_unknown_one_is_404(client, tokens):
+    created = client.post("/api/v1/service-types", json={
+        "code": unique_code(), "name": "Speech therapy", "duration_minutes": 45, "buffer_after_minutes": 15},
+        headers=tokens.headers("admin")).json
+    resp = client.get(f"/api/v1/service-types/{created['id']}")
+    assert resp.status_code == 200 and resp.json == created and resp.json["buffer_after_minutes"] == 15
+    assert client.get(f"/api/v1/service-types/{uuid.uuid4()}").status_code == 404
+
+
 def test_a_duplicate_service_code_is_a_conflict(client, tokens):
     code = make_service(client, tokens)
     again = client.post("/api/v1/service-types", json={"code": code, "name": "Again", "duration_minutes": 30},
@@ -96,7 +105,8 @@ def test_replacing_hours_is_admin_only_validated_and_404_for_an_unknown_therapis
     assert client.put(url, json=week, headers=tokens.headers("front_desk")).status_code == 403
     overlap = {"working_hours": [{"weekday": 0, "start": "09:00", "end": "12:00"},
                                  {"weekday": 0, "start": "09:00", "end": "10:00"}]}
-    assert client.put(url, json=overlap, headers=tokens.headers("admin")).status_code == 422
+    refused = client.put(url, json=overlap, headers=tokens.headers("admin"))
+    assert refused.status_code == 422 and "Monday" in refused.json["errors"]["working_hours.1.start"][0]
     unknown = f"/api/v1/therapists/{uuid.uuid4()}/working-hours"
     assert client.put(unknown, json=week, headers=tokens.headers("admin")).status_code == 404
 

@@ -200,3 +200,30 @@ def test_an_overridden_session_moved_to_a_free_time_is_guarded_again(client, tok
     assert history[0]["reason"] == "Evening exception"
     clash = book(client, code, at(settings.zone, monday(2), "10:00"), therapist_id=therapist["id"])
     assert clash.status_code == 409
+
+
+def test_the_front_desk_moves_a_session_over_a_conflict_with_a_reason_kept_and_shown(client, db, tokens, settings):
+    appt, _ = appointment(client, tokens, settings)
+    desk = tokens.headers("front_desk")
+    taken = at(settings.zone, monday(2), "10:00")
+    booked_ok(client, appt["service_code"], taken, therapist_id=appt["therapist_id"])
+    refused = post(client, appt, "reschedule", desk, start=taken.isoformat())
+    assert refused.status_code == 409
+    moved = post(client, appt, "reschedule", desk, start=taken.isoformat(), override_reason="Twins, same therapist")
+    assert moved.status_code == 200, moved.json
+    assert moved.json["start"] == taken.isoformat() and moved.json["status"] == "booked"
+    assert moved.json["override"]["reason"] == "Twins, same therapist"
+    history = client.get(f"/api/v1/appointments/{appt['id']}/history", headers=desk).json
+    assert history[-1]["action"] == "reschedule" and history[-1]["reason"] == "Twins, same therapist"
+    assert outbox_events(db, "appointment.rescheduled", appointment_id=appt["id"])
+
+
+def test_an_override_needs_a_real_reason_and_never_moves_a_session_into_the_past(client, tokens, settings):
+    appt, family = appointment(client, tokens, settings)
+    desk = tokens.headers("front_desk")
+    later = at(settings.zone, monday(2), "11:00").isoformat()
+    blank = post(client, appt, "reschedule", desk, start=later, override_reason="   ")
+    assert blank.status_code == 422 and "override_reason" in blank.json["errors"]
+    past = post(client, appt, "reschedule", desk, start="2020-01-06T10:00:00+01:00", override_reason="Fix the record")
+    assert past.status_code == 422 and "start" in past.json["errors"]
+    assert post(client, appt, "reschedule", family, start=later, override_reason="Please").status_code == 403

@@ -26,9 +26,17 @@ def test_overlapping_intervals_on_one_weekday_are_refused_naming_the_field():
     with pytest.raises(Unprocessable) as err:
         check_no_overlap([hours(0, "09:00", "12:00"), hours(0, "11:00", "13:00")])
     assert "working_hours" in err.value.errors and "Monday" in err.value.detail
+    assert err.value.errors["working_hours.1.start"] == err.value.errors["working_hours"]
     with pytest.raises(Unprocessable) as windows:
         check_no_overlap([hours(2, "09:00", "12:00"), hours(2, "09:30", "10:00")], field="windows")
     assert "windows" in windows.value.errors
+
+
+def test_an_overlap_names_the_later_interval_by_its_index_as_sent():
+    with pytest.raises(Unprocessable) as err:
+        check_no_overlap([hours(1, "13:00", "17:00"), hours(0, "09:00", "12:00"), hours(1, "09:00", "13:30")])
+    assert set(err.value.errors) == {"working_hours", "working_hours.0.start"}
+    assert "Tuesday" in err.value.errors["working_hours.0.start"][0]
 
 
 def test_touching_intervals_and_the_same_hours_on_other_days_are_fine():
