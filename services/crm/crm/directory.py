@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from servicekit.auth import Principal
@@ -12,6 +13,9 @@ from servicekit.errors import Forbidden, not_found
 from servicekit.messaging import add_event
 
 from crm.models import Activity, Client, ClientContact, Contact
+
+PHONE_LIKE = re.compile(r"[0-9 .()+-]+")  # what a typed phone number looks like
+PHONE_SEARCH_DIGITS = 4  # fewer digits would match half the families
 
 
 def client_payload(client: Client) -> dict[str, Any]:
@@ -59,7 +63,9 @@ def new_contact(session: Session, person: dict[str, Any]) -> Contact:
 
 def link(session: Session, client: Client, contact: Contact, kind: str = "guardian") -> None:
     if not any(existing.contact_id == contact.id for existing in client.links):
-        client.links.append(ClientContact(client=client, contact=contact, kind=kind))
+        # Naming the client puts the link in client.links already (back_populates): appending it again
+        # listed the guardian twice in the answer.
+        session.add(ClientContact(client=client, contact=contact, kind=kind))
     session.flush()
 
 
@@ -114,12 +120,30 @@ def list_clients(session: Session, principal: Principal, args: dict[str, Any]):
         stmt = stmt.where(Client.id.in_(principal.client_ids or {""}))
     if args.get("status"):
         stmt = stmt.where(Client.status == args["status"])
-    if args.get("q"):
-        pattern = f"%{args['q'].strip().lower()}%"
-        stmt = stmt.where(func.lower(Client.first_name + " " + Client.last_name).like(pattern))
+    if args.get("q") and args["q"].strip():
+        stmt = stmt.where(_matching(args["q"]))
     if args.get("guardian_email"):
         stmt = stmt.join(ClientContact).join(Contact).where(Contact.email == args["guardian_email"].lower())
     return stmt
+
+
+def _digits(column: Any) -> Any:
+    """A phone column without the separators people type (spaces, dots, dashes, brackets, plus)."""
+    for separator in (" ", ".", "-", "(", ")", "+"):
+        column = func.replace(column, separator, "")
+    return column
+
+
+def _matching(text: str) -> Any:
+    """Clients whose name, or a guardian's name, e-mail or phone number, contains `text` (any case)."""
+    pattern = f"%{text.strip().lower()}%"
+    guardian_terms = [func.lower(Contact.first_name + " " + Contact.last_name).like(pattern),
+                      func.lower(Contact.email).like(pattern)]
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= PHONE_SEARCH_DIGITS and PHONE_LIKE.fullmatch(text.strip()):
+        guardian_terms.append(_digits(Contact.phone).like(f"%{digits}%"))
+    by_guardian = select(ClientContact.client_id).join(Contact).where(or_(*guardian_terms))
+    return or_(func.lower(Client.first_name + " " + Client.last_name).like(pattern), Client.id.in_(by_guardian))
 
 
 def update_client(session: Session, client: Client, changes: dict[str, Any]) -> Client:

@@ -64,11 +64,14 @@ class Opportunity(Base):
     """A family's journey from a booking inquiry to a signed quotation."""
 
     __tablename__ = "opportunities"
-    __table_args__ = (UniqueConstraint("appointment_id", name="uq_opportunity_appointment"),)
+    # One opportunity per booking, and one for a whole weekly series (its first session opens it).
+    __table_args__ = (UniqueConstraint("appointment_id", name="uq_opportunity_appointment"),
+                      UniqueConstraint("series_id", name="uq_opportunity_series"))
     id: Mapped[str] = mapped_column(UUIDStr(), primary_key=True, default=new_id)
     client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"), index=True)
     contact_id: Mapped[str | None] = mapped_column(ForeignKey("contacts.id"))
     appointment_id: Mapped[str | None] = mapped_column(UUIDStr())
+    series_id: Mapped[str | None] = mapped_column(UUIDStr())
     service_code: Mapped[str | None] = mapped_column(String(20))
     therapist_id: Mapped[str | None] = mapped_column(UUIDStr())
     appointment_start: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

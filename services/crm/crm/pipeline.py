@@ -26,13 +26,23 @@ def _publish_stage(session: Session, opp: Opportunity, from_stage: str | None) -
     })
 
 
-def open_from_booking(session: Session, data: dict[str, Any]) -> Opportunity:
-    """`appointment.booked`: find or create the family and open an opportunity in stage `new` (once)."""
+def _already_opened(session: Session, data: dict[str, Any]) -> Opportunity | None:
+    """The opportunity this booking belongs to already: its own (a redelivery) or its series' first session's."""
     existing = session.scalars(select(Opportunity).where(Opportunity.appointment_id == data["appointment_id"])).first()
+    if existing is None and data.get("series_id"):
+        existing = session.scalars(select(Opportunity).where(Opportunity.series_id == data["series_id"])).first()
+    return existing
+
+
+def open_from_booking(session: Session, data: dict[str, Any]) -> Opportunity:
+    """`appointment.booked`: find or create the family and open an opportunity in stage `new` (once per booking,
+    and once per weekly series: its later sessions are the same inquiry, not new ones)."""
+    existing = _already_opened(session, data)
     if existing is not None:
         return existing
     client, guardian = directory.match_or_create_family(session, data)
     opp = Opportunity(client_id=client.id, contact_id=guardian.id, appointment_id=data["appointment_id"],
+                      series_id=data.get("series_id"),
                       service_code=data.get("service_code"), therapist_id=data.get("therapist_id"),
                       appointment_start=dt.datetime.fromisoformat(data["start"]),
                       source=data.get("source", "online"), stage="new")

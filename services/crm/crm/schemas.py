@@ -53,7 +53,8 @@ class ClientOut(Schema):
 
 
 class ClientQuery(PageArgs):
-    q = fields.String()
+    q = fields.String(validate=validate.Length(max=100), metadata={
+        "description": "Part of the client's name, or of a guardian's name, e-mail or phone number"})
     status = fields.String(validate=validate.OneOf(CLIENT_STATUSES))
     guardian_email = fields.Email()
 
@@ -73,6 +74,7 @@ class OpportunityOut(Schema):
     client_name = fields.Function(lambda o: o.client.full_name)
     contact_id = fields.String(allow_none=True)
     appointment_id = fields.String(allow_none=True)
+    series_id = fields.String(allow_none=True)  # opened by the first session of a weekly series
     service_code = fields.String(allow_none=True)
     therapist_id = fields.String(allow_none=True)
     appointment_start = fields.AwareDateTime(allow_none=True)

@@ -58,6 +58,7 @@ def test_front_desk_creates_a_client_and_the_event_carries_the_guardians(client,
             "guardians": [{"first_name": "Paul", "last_name": "Bernard", "email": "Paul.B@example.org"}]}
     resp = client.post("/api/v1/clients", json=body, headers=tokens.headers("front_desk"))
     assert resp.status_code == 201 and resp.json["status"] == "prospect"
+    assert [g["email"] for g in resp.json["guardians"]] == ["paul.b@example.org"]  # listed once
     [created] = outbox_events(db, "client.created", client_id=resp.json["id"])
     assert created["data"]["guardians"][0]["email"] == "paul.b@example.org"
 
@@ -111,3 +112,43 @@ def test_client_list_is_paginated_with_a_next_cursor(client, db, tokens):
     second = client.get(f"/api/v1/clients?limit=2&cursor={first.headers['X-Next-Cursor']}", headers=headers)
     assert second.status_code == 200 and {c["id"] for c in second.json}.isdisjoint({c["id"] for c in first.json})
     assert client.get("/api/v1/clients?cursor=%%%", headers=headers).status_code == 422
+
+
+def _create_family(client, tokens, first, last, guardian):
+    body = {"first_name": first, "last_name": last, "guardians": [guardian]}
+    resp = client.post("/api/v1/clients", json=body, headers=tokens.headers("front_desk"))
+    assert resp.status_code == 201, resp.json
+    return resp.json["id"]
+
+
+def test_the_search_finds_a_client_by_its_name_or_a_guardians_name_email_or_phone(client, tokens):
+    tag = uuid.uuid4().hex[:8]
+    wanted = _create_family(client, tokens, "Inès", f"Search{tag}", {
+        "first_name": "Camille", "last_name": f"Parent{tag}", "email": f"camille-{tag}@example.org",
+        "phone": "+33 6 12 34 56 78"})
+    other = _create_family(client, tokens, "Hugo", f"Other{tag}", {
+        "first_name": "Noah", "last_name": f"Else{tag}", "email": f"noah-{tag}@example.org",
+        "phone": "+33 7 00 00 00 01"})
+
+    def found(text):
+        return [c["id"] for c in client.get("/api/v1/clients", query_string={"q": text, "limit": 200},
+                                             headers=tokens.headers("biller")).json]
+
+    assert found(f"inès search{tag}") == [wanted]
+    assert found(f"camille PARENT{tag}") == [wanted]
+    assert found(f"Camille-{tag}@EXAMPLE.org") == [wanted]
+    assert wanted in found("6.12.34.56.78") and other not in found("6.12.34.56.78")
+    assert wanted in found("+33 6 12 34 56 78")
+    assert sorted(found(f"{tag}@example.org")) == sorted([wanted, other])
+    assert found(f"nobody{tag}") == []
+
+
+def test_fewer_than_four_digits_are_not_read_as_a_phone_number(client, tokens):
+    tag = uuid.uuid4().hex[:8].replace("0", "z")  # no "098" in the names or e-mail by chance
+    family = _create_family(client, tokens, "Léo", f"Digits{tag}", {
+        "first_name": "Sam", "last_name": f"Digits{tag}", "email": f"sam-{tag}@example.org", "phone": "09 87"})
+    headers = tokens.headers("front_desk")
+    assert family in [c["id"] for c in client.get("/api/v1/clients?q=0987&limit=200", headers=headers).json]
+    assert family not in [c["id"] for c in client.get("/api/v1/clients?q=098&limit=200", headers=headers).json]
+    too_long = client.get("/api/v1/clients", query_string={"q": "x" * 101}, headers=headers)
+    assert too_long.status_code == 422 and set(too_long.json["errors"]) == {"q"}
