@@ -7,7 +7,7 @@ from servicekit.money import Money
 from servicekit.pagination import PageArgs
 
 from tasks.models import KINDS, MAX_MINUTES, MAX_NOTE, STATUSES
-from tasks.workflow import TARGET_STATUSES
+from tasks.workflow import TARGET_STATUSES, next_statuses
 
 
 class ProjectOut(Schema):
@@ -36,6 +36,8 @@ class TaskOut(Schema):
     created_at = fields.AwareDateTime()
     assigned_at = fields.AwareDateTime(allow_none=True)
     completed_at = fields.AwareDateTime(allow_none=True)
+    # Where the task may go now: screens offer these instead of copying the transition table.
+    next_statuses = fields.Function(lambda t: next_statuses(t.status, t.therapist_id is not None))
 
 
 class TaskQuery(PageArgs):

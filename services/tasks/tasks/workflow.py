@@ -44,6 +44,11 @@ def refusal(from_status: str, to_status: str, assigned: bool) -> str | None:
     return None
 
 
+def next_statuses(from_status: str, assigned: bool) -> list[str]:
+    """The statuses a task may move to now, in the table's order (what a screen offers)."""
+    return [to for to in TARGET_STATUSES if refusal(from_status, to, assigned) is None]
+
+
 def assign(session: Session, task_id: str, therapist_id: str) -> Task:
     """Give the task to a therapist (or hand it to another); publishes `task.assigned`."""
     task = worklist.locked_task(session, task_id)

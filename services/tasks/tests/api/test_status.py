@@ -72,6 +72,18 @@ def test_cancelling_needs_no_therapist_and_is_final(client, db, tokens):
     assert "final" in set_status(client, task["id"], desk, "in_progress").json["detail"]
 
 
+def test_each_task_says_which_statuses_it_may_take_now(client, db, tokens):
+    task = new_task(client, db, tokens)
+    assert task["next_statuses"] == ["cancelled"]
+    therapist_id, headers = therapist(tokens)
+    assigned = client.post(f"/api/v1/tasks/{task['id']}/assign", json={"therapist_id": therapist_id},
+                           headers=tokens.headers("front_desk"))
+    assert assigned.json["next_statuses"] == ["in_progress", "completed", "cancelled"]
+    moved = set_status(client, task["id"], headers, "in_progress")
+    assert moved.json["next_statuses"] == ["completed", "needs_follow_up", "cancelled"]
+    assert set_status(client, task["id"], headers, "completed").json["next_statuses"] == []
+
+
 def test_completing_an_unassigned_task_is_409(client, db, tokens):
     task = new_task(client, db, tokens)
     resp = set_status(client, task["id"], tokens.headers("front_desk"), "completed")

@@ -7,7 +7,7 @@ from servicekit.auth import Principal
 from tasks.intake import task_title
 from tasks.models import STATUSES, Project, Task
 from tasks.timesheets import may_read_notes
-from tasks.workflow import TRANSITIONS, completion_payload, refusal
+from tasks.workflow import TRANSITIONS, completion_payload, next_statuses, refusal
 
 
 @pytest.mark.parametrize("from_status, to_status", [
@@ -38,6 +38,14 @@ def test_work_statuses_need_a_therapist_but_cancelling_does_not():
     assert "assign a therapist first" in refusal("new", "completed", assigned=False)
     assert "assign a therapist first" in refusal("new", "in_progress", assigned=False)
     assert refusal("new", "cancelled", assigned=False) is None
+
+
+def test_next_statuses_are_the_moves_the_table_allows_now():
+    assert next_statuses("new", assigned=False) == ["cancelled"]
+    assert next_statuses("new", assigned=True) == ["in_progress", "completed", "cancelled"]
+    assert next_statuses("in_progress", assigned=True) == ["completed", "needs_follow_up", "cancelled"]
+    assert next_statuses("needs_follow_up", assigned=True) == ["in_progress", "completed", "cancelled"]
+    assert next_statuses("completed", assigned=True) == [] and next_statuses("cancelled", assigned=False) == []
 
 
 def test_refusals_say_why():
