@@ -59,6 +59,14 @@ def get(session: Session, item_id: str) -> PriceItem:
     return item
 
 
+def visible(session: Session, principal: Principal, item_id: str) -> PriceItem:
+    """One price item; a retired one only for the staff who manage prices (a 404 for others, as in the list)."""
+    item = get(session, item_id)
+    if not item.active and not principal.has_any([ADMIN]):
+        raise not_found("Price item", item_id)
+    return item
+
+
 def update(session: Session, item_id: str, changes: dict[str, Any]) -> PriceItem:
     """Change a price, its name or whether it is offered; quotations already drafted keep their prices."""
     item = get(session, item_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from servicekit.config import Settings
+from servicekit.center import Center
 
 from sales import pdf
 from sales.models import Quotation
@@ -21,10 +21,11 @@ def _signature(quotation: Quotation) -> pdf.SignatureBlock:
                               typed_signature=typed)
 
 
-def document(quotation: Quotation, settings: Settings, now: dt.datetime) -> pdf.QuotationDocument:
+def document(quotation: Quotation, centre: Center, now: dt.datetime) -> pdf.QuotationDocument:
     """The data printed on the quotation: as sent (or as drafted now), plus the signature once signed."""
     return pdf.QuotationDocument(
-        center_name=settings.center_name, timezone=settings.center_timezone, number=quotation.number,
+        center_name=centre.name, timezone=centre.timezone, number=quotation.number,
+        center_lines=tuple(centre.letterhead_lines), logo=centre.logo,
         issued_at=quotation.sent_at or now, valid_until=quotation.expires_at, client_name=quotation.client_name,
         guardian_name=quotation.recipient_name,
         lines=tuple(pdf.DocumentLine(line.description, line.quantity, line.unit_price_minor, line.amount_minor)
@@ -34,16 +35,16 @@ def document(quotation: Quotation, settings: Settings, now: dt.datetime) -> pdf.
     )
 
 
-def render(quotation: Quotation, settings: Settings, now: dt.datetime) -> bytes:
-    """A fresh rendering of the quotation in its current state."""
-    return pdf.render(document(quotation, settings, now))
+def render(quotation: Quotation, centre: Center, now: dt.datetime) -> bytes:
+    """A fresh rendering of the quotation in its current state, under the centre's current letterhead."""
+    return pdf.render(document(quotation, centre, now))
 
 
-def current_pdf(quotation: Quotation, settings: Settings, now: dt.datetime) -> bytes:
+def current_pdf(quotation: Quotation, centre: Center, now: dt.datetime) -> bytes:
     """A draft is rendered now; a sent or declined one is the stored document; a signed one adds the signature."""
     if quotation.status in ("sent", "declined") and quotation.document_pdf:
         return quotation.document_pdf
-    return render(quotation, settings, now)
+    return render(quotation, centre, now)
 
 
 def filename(quotation: Quotation) -> str:

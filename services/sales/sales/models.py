@@ -1,4 +1,4 @@
-"""Sales tables: the price list, quotations and their lines, and what sales keeps of CRM's clients."""
+"""Sales tables: the price list, quotations and their lines, what sales keeps of CRM's clients and the centre."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,6 +7,7 @@ from sqlalchemy import (Boolean, CheckConstraint, ForeignKey, Index, Integer, La
                         UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from servicekit.center import center_copy
 from servicekit.db import UTCDateTime, UUIDStr, new_id, utcnow
 
 KINDS = ("single", "package")
@@ -16,6 +17,9 @@ CLOSED_STAGES = ("won", "lost")
 
 class Base(DeclarativeBase):
     pass
+
+
+center_copy.to_metadata(Base.metadata)  # the centre's details printed on quotations (center.updated)
 
 
 class PriceItem(Base):

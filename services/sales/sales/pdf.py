@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from io import BytesIO
 from xml.sax.saxutils import escape
@@ -11,9 +12,13 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from servicekit.money import format_minor
+
+log = logging.getLogger(__name__)
+LOGO_BOX = (50 * mm, 22 * mm)  # the largest the logo is drawn, its proportions kept
 
 
 @dataclass(frozen=True)
@@ -48,11 +53,14 @@ class QuotationDocument:
     total_minor: int
     currency: str
     signature: SignatureBlock | None = None
+    center_lines: tuple[str, ...] = ()  # address, contact, registration and VAT numbers, as the centre set them
+    logo: bytes | None = None  # PNG or JPEG, checked by the gateway
 
 
 _STYLES = getSampleStyleSheet()
 _BODY = _STYLES["BodyText"]
 _SMALL = ParagraphStyle("small", parent=_BODY, fontSize=8, leading=10, textColor=colors.HexColor("#444444"))
+_LETTERHEAD = ParagraphStyle("letterhead", parent=_SMALL, alignment=1)  # centred under the centred title
 
 
 def _p(text: str, style: ParagraphStyle = _BODY) -> Paragraph:
@@ -68,10 +76,30 @@ def _money(minor: int, currency: str) -> str:
     return f"{format_minor(minor)} {currency}"
 
 
+def _logo(data: bytes | None) -> list[Flowable]:
+    """The centre's logo scaled into LOGO_BOX; nothing when there is none or it cannot be read."""
+    if not data:
+        return []
+    try:
+        reader = ImageReader(BytesIO(data))
+        reader.getRGBData()  # decoded in full now, so a damaged image fails here and not halfway through the PDF
+        width, height = reader.getSize()
+        scale = min(LOGO_BOX[0] / width, LOGO_BOX[1] / height)
+        return [Image(BytesIO(data), width=width * scale, height=height * scale, hAlign="CENTER")]
+    except Exception:  # noqa: BLE001 - a logo that cannot be drawn must never stop the quotation
+        log.warning("the centre's logo could not be drawn; printing the quotation without it")
+        return []
+
+
+def _letterhead(doc: QuotationDocument) -> list[Flowable]:
+    return [*_logo(doc.logo), _p(doc.center_name, _STYLES["Title"]),
+            *(_p(line, _LETTERHEAD) for line in doc.center_lines)]
+
+
 def _header(doc: QuotationDocument) -> list[Flowable]:
     issued = _local(doc.issued_at, doc.timezone, "%d %B %Y")
     title = f"Quotation {doc.number}" if doc.valid_until else f"DRAFT quotation {doc.number}"
-    parts = [_p(doc.center_name, _STYLES["Title"]), _p(title, _STYLES["Heading2"]), _p(f"Date: {issued}"),
+    parts = [*_letterhead(doc), _p(title, _STYLES["Heading2"]), _p(f"Date: {issued}"),
              _p(f"Client: {doc.client_name or 'details pending'}")]
     if doc.guardian_name:
         parts.append(_p(f"Parent / guardian: {doc.guardian_name}"))

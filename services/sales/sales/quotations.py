@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from servicekit import center
 from servicekit.auth import CLIENT, Principal
 from servicekit.errors import Conflict, field_error, not_found
 from servicekit.messaging import add_event
@@ -109,7 +110,7 @@ def send(session: Session, quotation_id: str, settings: SalesSettings, now: dt.d
     quotation.client_name, quotation.recipient_name = client.full_name, client.guardian_name
     quotation.recipient_email = client.guardian_email
     quotation.share_token_hash = sharing.hash_token(token)
-    quotation.document_pdf = documents.render(quotation, settings, now)
+    quotation.document_pdf = documents.render(quotation, center.current(session, settings), now)
     quotation.document_sha256 = documents.sha256_hex(quotation.document_pdf)
     session.flush()
     sent = SentQuotation(quotation, sharing.share_url(settings.public_base_url, quotation.id, token))

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, render_template_string, request
 
+from servicekit import center
 from servicekit.auth import PUBLIC, access, current_principal
 from servicekit.db import request_session, utcnow
 from servicekit.errors import Gone, NotFound, Problem
@@ -35,7 +36,8 @@ def _notice(exc: Problem) -> Response:
     """A friendly page instead of problem+json: an expired link is 410, anything else a 403 (or 404)."""
     status = 410 if isinstance(exc, Gone) else 404 if isinstance(exc, NotFound) else 403
     nonce = secrets.token_urlsafe(16)
-    body = render_template_string(NOTICE_PAGE, center=current_settings().center_name, status=status,
+    name = center.current(request_session(), current_settings()).name
+    body = render_template_string(NOTICE_PAGE, center=name, status=status,
                                   detail=exc.detail, nonce=nonce)
     return _html(body, status, nonce)
 
@@ -51,7 +53,7 @@ def review(quotation_id):
     nonce = secrets.token_urlsafe(16)
     base = f"/api/v1/quotations/{quotation.id}"
     body = render_template_string(
-        REVIEW_PAGE, center=settings.center_name, q=quotation, nonce=nonce, money=format_minor,
+        REVIEW_PAGE, center=center.current(session, settings).name, q=quotation, nonce=nonce, money=format_minor,
         local=lambda moment: moment.astimezone(zone).strftime("%d %B %Y, %H:%M %Z") if moment else "",
         pdf_url=f"{base}/pdf?access_token={token}", sign_url=f"{base}/sign?access_token={token}",
         decline_url=f"{base}/decline?access_token={token}")

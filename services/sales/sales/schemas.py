@@ -105,6 +105,8 @@ class QuotationOut(Schema):
     signer_name = fields.String(allow_none=True)
     declined_at = fields.AwareDateTime(allow_none=True)
     decline_reason = fields.String(allow_none=True)
+    recipient_name = fields.String(allow_none=True)
+    recipient_email = fields.String(allow_none=True)
 
 
 class SentOut(QuotationOut):
@@ -118,6 +120,16 @@ class SignatureOut(Schema):
     signed_at = fields.AwareDateTime()
     signer_name = fields.String()
     document_sha256 = fields.String()
+
+
+class SignatureEvidenceOut(Schema):
+    id = fields.String()
+    number = fields.String()
+    signer_name = fields.String()
+    signed_at = fields.AwareDateTime()
+    signer_ip = fields.String(allow_none=True)
+    signer_user_agent = fields.String(allow_none=True)
+    signed_document_sha256 = fields.String(allow_none=True)
 
 
 class QuotationQuery(PageArgs):

@@ -32,6 +32,14 @@ def create_price(data):
         return catalog.create(session, data, current_settings().currency)
 
 
+@blp.route("/price-list/<uuid:item_id>", methods=["GET"])
+@access(PUBLIC)
+@blp.response(200, PriceItemOut)
+def get_price(item_id):
+    """One price item (a retired one only for administrators)."""
+    return catalog.visible(request_session(), current_principal(), str(item_id))
+
+
 @blp.route("/price-list/<uuid:item_id>", methods=["PATCH"])
 @access(ADMIN)
 @blp.arguments(PriceItemPatch)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Response, request
 from flask_smorest import Blueprint
 
+from servicekit import center
 from servicekit.auth import CLIENT, FRONT_DESK, PUBLIC, access, current_principal
 from servicekit.db import request_session, unit_of_work, utcnow
 from servicekit.idempotency import idempotent
@@ -57,7 +58,7 @@ def get_quotation(args, quotation_id):
 @blp.response(200, content_type="application/pdf", description="The quotation as a PDF")
 def quotation_pdf(args, quotation_id):
     quotation = _readable(quotation_id, args)
-    body = documents.current_pdf(quotation, current_settings(), utcnow())
+    body = documents.current_pdf(quotation, center.current(request_session(), current_settings()), utcnow())
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{documents.filename(quotation)}"',
         "Cache-Control": "private, no-store"})

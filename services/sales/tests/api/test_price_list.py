@@ -81,3 +81,15 @@ def test_patching_an_unknown_price_is_404(client, tokens):
     assert client.patch(f"/api/v1/price-list/{uuid.uuid4()}", json={"active": False}, headers=headers).status_code \
         == 404
     assert client.patch("/api/v1/price-list/not-a-uuid", json={"active": False}, headers=headers).status_code == 404
+
+
+def test_anyone_reads_an_offered_price_and_only_admins_a_retired_one(client, tokens):
+    item = add_price(client, tokens, unique_code(), kind="package", sessions=5, unit_price="300.00")
+    resp = client.get(f"/api/v1/price-list/{item['id']}")
+    assert resp.status_code == 200 and resp.json == item
+    client.patch(f"/api/v1/price-list/{item['id']}", json={"active": False}, headers=tokens.headers("admin"))
+    assert client.get(f"/api/v1/price-list/{item['id']}").status_code == 404
+    assert client.get(f"/api/v1/price-list/{item['id']}", headers=tokens.headers("front_desk")).status_code == 404
+    admin = client.get(f"/api/v1/price-list/{item['id']}", headers=tokens.headers("admin"))
+    assert admin.status_code == 200 and admin.json["active"] is False
+    assert client.get(f"/api/v1/price-list/{uuid.uuid4()}").status_code == 404
