@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from servicekit.auth import Principal
@@ -60,6 +60,13 @@ def consume(session: Session, task_id: str, package_credit: dict[str, Any]) -> C
     session.add(use)
     session.flush()
     return use
+
+
+def sessions_left(session: Session, client_id: str) -> int:
+    """Prepaid package sessions the client still has, over all their packages."""
+    stmt = select(func.coalesce(func.sum(PackageCredit.sessions_total - PackageCredit.sessions_used), 0)).where(
+        PackageCredit.client_id == client_id)
+    return int(session.scalar(stmt) or 0)
 
 
 def query(principal: Principal, args: dict[str, Any]) -> Select:

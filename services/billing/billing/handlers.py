@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from servicekit import center
 from servicekit.messaging import Envelope, HandlerRegistry
 
 from billing import billables, client_refs, credits
@@ -18,6 +19,11 @@ def client_created(session: Session, event: Envelope) -> None:
 @handlers.on("client.updated")
 def client_updated(session: Session, event: Envelope) -> None:
     client_refs.upsert_from_event(session, event.data)
+
+
+@handlers.on("center.updated")
+def center_updated(session: Session, event: Envelope) -> None:
+    center.keep(session, event.data)
 
 
 @handlers.on("quotation.signed")

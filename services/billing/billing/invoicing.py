@@ -9,14 +9,15 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from servicekit.auth import Principal
+from servicekit.center import Center
 from servicekit.db import utcnow
 from servicekit.errors import Conflict, field_error, not_found
 from servicekit.messaging import add_event
 from servicekit.money import format_minor
 
-from billing import families, numbering, sharing
+from billing import dating, families, numbering, sharing
 from billing.config import BillingSettings
-from billing.models import BillableItem, ClientRef, Invoice, InvoiceLine
+from billing.models import OPEN_STATUSES, BillableItem, ClientRef, Invoice, InvoiceLine
 from billing.pdf import DocumentLine, DocumentPayment, InvoiceDocument
 
 
@@ -58,22 +59,25 @@ def _single_currency(items: list[BillableItem]) -> str:
 
 
 def issue(session: Session, principal: Principal, client_id: str, item_ids: list[str] | None,
-          settings: BillingSettings) -> Invoice:
+          settings: BillingSettings, issued_on: dt.date | None = None) -> Invoice:
     """Invoice the chosen (default: all unbilled) items of a client; publishes `invoice.issued` with a PDF link."""
-    zone = ZoneInfo(settings.center_timezone)
+    zone, now = ZoneInfo(settings.center_timezone), utcnow()
+    today = dating.center_today(zone, now)
+    day = dating.requested_day(principal, issued_on, today)
     items = _chosen_items(session, client_id, item_ids) if item_ids else _unbilled_items(session, client_id)
     items.sort(key=lambda item: (item.created_at, item.id))
     ref = session.get(ClientRef, client_id)
-    issued_at = utcnow()
     invoice = Invoice(client_id=client_id, client_name=ref.name if ref else "", status="issued",
                       currency=_single_currency(items), total_minor=sum(item.amount_minor for item in items),
-                      paid_minor=0, issued_at=issued_at, created_by=principal.user_id)
+                      paid_minor=0, due_on=dating.due_on(day, settings.payment_terms_days),
+                      created_by=principal.user_id)
     invoice.lines = [InvoiceLine(billable_item_id=item.id, position=n, description=item.description,
                                  quantity=item.quantity, unit_price_minor=item.unit_price_minor,
                                  amount_minor=item.amount_minor) for n, item in enumerate(items, start=1)]
     # The number is taken last: the counter row stays locked for as short a time as possible.
-    invoice.number = numbering.next_number(session, issued_at.astimezone(zone).year)
-    token = sharing.open_link(invoice, settings.invoice_link_days, issued_at)
+    invoice.number = numbering.next_number(session, day.year)
+    issued_at = invoice.issued_at = dating.issue_moment(session, day, today, zone, now)
+    token = sharing.open_link(invoice, settings.invoice_link_days, now)
     session.add(invoice)
     session.flush()
     for item in items:
@@ -98,10 +102,16 @@ def get(session: Session, invoice_id: str, principal: Principal, *, lock: bool =
 
 
 def query(principal: Principal, args: dict[str, Any]) -> Select:
-    """Invoices, newest first, by client and status; a family sees only its own."""
+    """Invoices, newest first, by client, status, money still owed and lateness; a family sees only its own."""
     stmt = select(Invoice).order_by(Invoice.issued_at.desc(), Invoice.id)
     if args.get("status"):
         stmt = stmt.where(Invoice.status == args["status"])
+    if args.get("has_balance") is not None:
+        owed = Invoice.status.in_(OPEN_STATUSES) & (Invoice.paid_minor < Invoice.total_minor)
+        stmt = stmt.where(owed if args["has_balance"] else ~owed)
+    if args.get("overdue") is not None:
+        late = Invoice.status.in_(OPEN_STATUSES) & (Invoice.due_on < args["today"])
+        stmt = stmt.where(late if args["overdue"] else ~late | Invoice.due_on.is_(None))
     return families.scoped(stmt, Invoice.client_id, principal, args.get("client_id"))
 
 
@@ -125,11 +135,12 @@ def _local_date(moment: dt.datetime | None, zone: ZoneInfo) -> str | None:
     return moment.astimezone(zone).date().isoformat() if moment else None
 
 
-def document(session: Session, invoice: Invoice, center_name: str, zone: ZoneInfo) -> InvoiceDocument:
-    """What the PDF prints for `invoice`, formatted for the center's time zone."""
-    ref = session.get(ClientRef, invoice.client_id)
+def document(session: Session, invoice: Invoice, centre: Center) -> InvoiceDocument:
+    """What the PDF prints for `invoice` under the centre's letterhead, formatted for the centre's time zone."""
+    ref, zone = session.get(ClientRef, invoice.client_id), ZoneInfo(centre.timezone)
     return InvoiceDocument(
-        center_name=center_name, number=invoice.number, status=invoice.status,
+        center_name=centre.name, number=invoice.number, status=invoice.status, logo=centre.logo,
+        center_lines=centre.letterhead_lines,
         issued_on=_local_date(invoice.issued_at, zone) or "", paid_on=_local_date(invoice.paid_at, zone),
         client_name=invoice.client_name, guardian_name=ref.guardian_name if ref else None,
         currency=invoice.currency, total=format_minor(invoice.total_minor), paid=format_minor(invoice.paid_minor),

@@ -1,21 +1,27 @@
-"""Billing tables: client references, billable items, package credits, invoices, payments, the number counter."""
+"""Billing tables: client references, billable items, package credits, invoices, payments, the number counter and
+the centre's details."""
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from servicekit.center import center_copy
 from servicekit.db import UTCDateTime, UUIDStr, new_id, utcnow
 
 ITEM_STATUSES = ("unbilled", "invoiced")
 ITEM_SOURCES = ("task", "package")
 INVOICE_STATUSES = ("issued", "partially_paid", "paid", "void")
+OPEN_STATUSES = ("issued", "partially_paid")  # money still owed: void invoices owe nothing, paid ones are settled
 PAYMENT_METHODS = ("cash", "card", "transfer", "package_credit")
 
 
 class Base(DeclarativeBase):
     pass
+
+
+center_copy.to_metadata(Base.metadata)  # the centre's details printed on invoices (center.updated)
 
 
 class ClientRef(Base):
@@ -54,6 +60,9 @@ class BillableItem(Base):
     status: Mapped[str] = mapped_column(String(20), default="unbilled", index=True)
     invoice_id: Mapped[str | None] = mapped_column(ForeignKey("invoices.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The client's name for lists of items to invoice (no foreign key: names arrive by events, maybe later).
+    client_ref: Mapped[ClientRef | None] = relationship(
+        primaryjoin="foreign(BillableItem.client_id) == ClientRef.client_id", viewonly=True, lazy="selectin")
 
 
 class PackageCredit(Base):
@@ -109,6 +118,8 @@ class Invoice(Base):
     total_minor: Mapped[int] = mapped_column(Integer)
     paid_minor: Mapped[int] = mapped_column(Integer, default=0)
     issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The invoice's date plus the payment terms then in force (none on invoices from before due dates).
+    due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     paid_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[str | None] = mapped_column(String(64))
     voided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -12,8 +12,10 @@ from servicekit.errors import Conflict
 from servicekit.messaging import add_event
 from servicekit.money import format_minor
 
-from billing import families, invoicing, ledger
+from billing import credits, families, invoicing, ledger
 from billing.models import Invoice, Payment
+
+NO_PACKAGE_SESSIONS = "This client has no prepaid package sessions left; choose another payment method."
 
 
 def record(session: Session, invoice_id: str, principal: Principal, data: dict[str, Any]) -> Invoice:
@@ -25,6 +27,8 @@ def record(session: Session, invoice_id: str, principal: Principal, data: dict[s
                                      invoice.currency)
     if refusal:
         raise Conflict(refusal)
+    if data["method"] == "package_credit" and credits.sessions_left(session, invoice.client_id) < 1:
+        raise Conflict(NO_PACKAGE_SESSIONS)
     payment = Payment(invoice=invoice, amount_minor=amount, method=data["method"],
                       reference=data.get("reference"), received_at=utcnow(), recorded_by=principal.user_id)
     session.add(payment)

@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+log = logging.getLogger(__name__)
+LOGO_BOX = (50 * mm, 22 * mm)  # the largest the logo is drawn, its proportions kept
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,8 @@ class InvoiceDocument:
     paid_on: str | None = None
     lines: list[DocumentLine] = field(default_factory=list)
     payments: list[DocumentPayment] = field(default_factory=list)
+    center_lines: list[str] = field(default_factory=list)  # address, contact, registration and VAT numbers
+    logo: bytes | None = None  # PNG or JPEG, checked by the gateway
 
 
 def _grid(first_number_column: int) -> TableStyle:
@@ -81,6 +88,29 @@ def _text(value: str) -> Paragraph:
     return Paragraph(escape(value), getSampleStyleSheet()["BodyText"])
 
 
+def _logo(data: bytes | None) -> list[Flowable]:
+    """The centre's logo scaled into LOGO_BOX; nothing when there is none or it cannot be read."""
+    if not data:
+        return []
+    try:
+        reader = ImageReader(io.BytesIO(data))
+        reader.getRGBData()  # decoded in full now, so a damaged image fails here and not halfway through the PDF
+        width, height = reader.getSize()
+        scale = min(LOGO_BOX[0] / width, LOGO_BOX[1] / height)
+        return [Image(io.BytesIO(data), width=width * scale, height=height * scale, hAlign="CENTER")]
+    except Exception:  # noqa: BLE001 - a logo that cannot be drawn must never stop the invoice
+        log.warning("the centre's logo could not be drawn; printing the invoice without it")
+        return []
+
+
+def _letterhead(doc: InvoiceDocument) -> list[Flowable]:
+    styles = getSampleStyleSheet()
+    small = ParagraphStyle("letterhead", parent=styles["BodyText"], fontSize=8, leading=10, alignment=1,
+                           textColor=colors.HexColor("#444444"))
+    return [*_logo(doc.logo), Paragraph(escape(doc.center_name), styles["Title"]),
+            *(Paragraph(escape(line), small) for line in doc.center_lines)]
+
+
 def _header(doc: InvoiceDocument) -> list:
     styles = getSampleStyleSheet()
     bill_to = escape(doc.client_name)
@@ -90,7 +120,7 @@ def _header(doc: InvoiceDocument) -> list:
     if doc.paid_on:
         facts.append(f"Paid on {doc.paid_on}")
     return [
-        Paragraph(escape(doc.center_name), styles["Title"]),
+        *_letterhead(doc),
         Paragraph(f"Invoice {escape(doc.number)}", styles["Heading2"]),
         Paragraph(" · ".join(facts), styles["BodyText"]),
         Paragraph(f"Bill to: {bill_to}", styles["BodyText"]),

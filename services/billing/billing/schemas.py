@@ -1,17 +1,30 @@
 """marshmallow schemas: what the billing API accepts and returns."""
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 from marshmallow import Schema, fields, validate
 
+from servicekit.db import utcnow
 from servicekit.money import Money
 from servicekit.pagination import PageArgs
 
+from billing import dating
 from billing.models import INVOICE_STATUSES, ITEM_STATUSES, PAYMENT_METHODS
+
+
+def center_today() -> dt.date:
+    """Today at the centre, for whether an invoice is overdue."""
+    settings = current_app.extensions["servicekit.settings"]
+    return dating.center_today(ZoneInfo(settings.center_timezone), utcnow())
 
 
 class BillableItemOut(Schema):
     id = fields.String()
     client_id = fields.String()
+    client_name = fields.Function(lambda item: item.client_ref.name if item.client_ref else "")
     source = fields.String()
     service_code = fields.String(allow_none=True)
     description = fields.String()
@@ -34,6 +47,9 @@ class BillableItemQuery(PageArgs):
 class InvoiceIn(Schema):
     client_id = fields.UUID(required=True)
     billable_item_ids = fields.List(fields.UUID(), load_default=None, validate=validate.Length(min=1, max=200))
+    issued_on = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "The invoice's date, default today; an earlier one (billing staff) records an invoice "
+                       "issued outside the system, on or after the latest invoice's date"})
 
 
 class InvoiceLineOut(Schema):
@@ -69,6 +85,8 @@ class InvoiceOut(Schema):
     balance = Money(attribute="balance_minor")
     currency = fields.String()
     issued_at = fields.AwareDateTime()
+    due_on = fields.Date(allow_none=True)
+    overdue = fields.Function(lambda invoice: dating.is_overdue(invoice.status, invoice.due_on, center_today()))
     paid_at = fields.AwareDateTime(allow_none=True)
     voided_at = fields.AwareDateTime(allow_none=True)
     void_reason = fields.String(allow_none=True)
@@ -78,6 +96,8 @@ class InvoiceOut(Schema):
 class InvoiceQuery(PageArgs):
     client_id = fields.UUID()
     status = fields.String(validate=validate.OneOf(INVOICE_STATUSES))
+    has_balance = fields.Boolean()  # true: money still owed (issued or partially paid); false: nothing owed
+    overdue = fields.Boolean()  # true: still owed after the due date; false: everything else
 
 
 class LinkArgs(Schema):
@@ -113,3 +133,14 @@ class CreditOut(Schema):
 
 class CreditQuery(PageArgs):
     client_id = fields.UUID()
+
+
+class BalanceQuery(Schema):
+    client_id = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=200))
+
+
+class BalanceOut(Schema):
+    client_id = fields.String()
+    balance = Money(attribute="balance_minor")
+    currency = fields.String()
+    open_invoices = fields.Integer()

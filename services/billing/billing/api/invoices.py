@@ -1,11 +1,10 @@
 """/api/v1/invoices: issuing from billable items, reading, voiding, and the PDF."""
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import Response, current_app
 from flask_smorest import Blueprint
 
+from servicekit import center
 from servicekit.auth import ANONYMOUS, BILLER, CLIENT, FRONT_DESK, PUBLIC, access, current_principal
 from servicekit.db import request_session, unit_of_work, utcnow
 from servicekit.errors import Unauthorized
@@ -14,7 +13,7 @@ from servicekit.pagination import paginate
 
 from billing import invoicing, sharing
 from billing.pdf import render_invoice
-from billing.schemas import InvoiceIn, InvoiceOut, InvoiceQuery, LinkArgs, VoidIn
+from billing.schemas import InvoiceIn, InvoiceOut, InvoiceQuery, LinkArgs, VoidIn, center_today
 
 blp = Blueprint("invoices", __name__, description="Invoices")
 
@@ -28,7 +27,7 @@ def _settings():
 @blp.arguments(InvoiceQuery, location="query")
 @blp.response(200, InvoiceOut(many=True))
 def list_invoices(args):
-    stmt = invoicing.query(current_principal(), args)
+    stmt = invoicing.query(current_principal(), {**args, "today": center_today()})
     return paginate(request_session(), stmt, args["limit"], args["cursor"])
 
 
@@ -40,7 +39,8 @@ def list_invoices(args):
 def issue_invoice(data):
     item_ids = [str(i) for i in data["billable_item_ids"]] if data["billable_item_ids"] else None
     with unit_of_work() as session:
-        return invoicing.issue(session, current_principal(), str(data["client_id"]), item_ids, _settings())
+        return invoicing.issue(session, current_principal(), str(data["client_id"]), item_ids, _settings(),
+                               data["issued_on"])
 
 
 @blp.route("/invoices/<uuid:invoice_id>", methods=["GET"])
@@ -61,8 +61,7 @@ def invoice_pdf(args, invoice_id):
         raise Unauthorized()
     invoice = invoicing.get(session, str(invoice_id), ANONYMOUS)  # who may read it: decided just below
     sharing.authorize_pdf(session, invoice, principal, args["access_token"], utcnow())
-    settings = _settings()
-    document = invoicing.document(session, invoice, settings.center_name, ZoneInfo(settings.center_timezone))
+    document = invoicing.document(session, invoice, center.current(session, _settings()))
     return Response(render_invoice(document), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{invoice.number}.pdf"'})
 

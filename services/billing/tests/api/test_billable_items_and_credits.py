@@ -1,5 +1,5 @@
 """Billable items and package credits as the front desk, the biller and a family see them."""
-from ..helpers import apply, package_line, quotation_signed, task_completed, unbilled_item, uid
+from ..helpers import apply, client_created, package_line, quotation_signed, task_completed, unbilled_item, uid
 
 
 def test_billable_items_list_shows_price_amount_and_origin(client, db, tokens):
@@ -7,6 +7,15 @@ def test_billable_items_list_shows_price_amount_and_origin(client, db, tokens):
     [item] = client.get(f"/api/v1/billable-items?client_id={client_id}", headers=tokens.headers("front_desk")).json
     assert (item["unit_price"], item["amount"], item["currency"], item["quantity"]) == ("55.00", "165.00", "EUR", 3)
     assert (item["source"], item["task_id"], item["status"], item["invoice_id"]) == ("task", task_id, "unbilled", None)
+    assert item["client_name"] == "Lina Test"  # the name task.completed carried, until crm's event arrives
+
+
+def test_billable_items_carry_the_client_name_crm_announced(client, db, tokens):
+    created = client_created(first="Noé", last="Martin")
+    apply(db, created)
+    client_id, _ = unbilled_item(db, created.data["client_id"])
+    listed = client.get(f"/api/v1/billable-items?client_id={client_id}", headers=tokens.headers("biller")).json
+    assert [i["client_name"] for i in listed] == ["Noé Martin"]
 
 
 def test_billable_items_filter_by_status_and_page_through(client, db, tokens):

@@ -86,6 +86,30 @@ def test_invoices_are_listed_by_client_and_status_and_read_one_by_one(client, db
     assert bad.status_code == 422 and set(bad.json["errors"]) == {"status", "client_id"}
 
 
+def test_invoices_are_listed_by_whether_money_is_still_owed(client, db, tokens):
+    client_id, _ = unbilled_item(db, unit_price="100.00")
+    unpaid = issue(client, tokens, client_id).json
+    unbilled_item(db, client_id, "50.00")
+    part = issue(client, tokens, client_id).json
+    client.post(f"/api/v1/invoices/{part['id']}/payments", json={"amount": "20.00", "method": "cash"},
+                headers=tokens.headers("biller"))
+    unbilled_item(db, client_id, "30.00")
+    settled = issue(client, tokens, client_id).json
+    client.post(f"/api/v1/invoices/{settled['id']}/payments", json={"amount": "30.00", "method": "card"},
+                headers=tokens.headers("biller"))
+    unbilled_item(db, client_id, "10.00")
+    voided = issue(client, tokens, client_id).json
+    client.post(f"/api/v1/invoices/{voided['id']}/void", json={"reason": "typo"}, headers=tokens.headers("biller"))
+    ids = lambda query: {i["id"] for i in client.get(  # noqa: E731
+        f"/api/v1/invoices?client_id={client_id}&{query}", headers=tokens.headers("front_desk")).json}
+    assert ids("has_balance=true") == {unpaid["id"], part["id"]}
+    assert ids("has_balance=false") == {settled["id"], voided["id"]}
+    assert ids("has_balance=true&status=partially_paid") == {part["id"]}
+    assert ids("has_balance=true&status=paid") == set()
+    bad = client.get("/api/v1/invoices?has_balance=maybe", headers=tokens.headers("biller"))
+    assert bad.status_code == 422 and set(bad.json["errors"]) == {"has_balance"}
+
+
 def test_unknown_invoice_is_404(client, tokens):
     headers = tokens.headers("biller")
     assert client.get(f"/api/v1/invoices/{uuid.uuid4()}", headers=headers).status_code == 404

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from billing.models import Payment
 
-from ..helpers import issue, outbox_events, pay, unbilled_item, uid
+from ..helpers import apply, issue, outbox_events, package_line, pay, quotation_signed, unbilled_item, uid
 
 
 def invoice_of(client, db, tokens, unit_price="100.00"):
@@ -59,6 +59,18 @@ def test_bad_payments_name_their_fields(client, db, tokens):
         resp = pay(client, tokens, invoice["id"], amount, "bitcoin")
         assert resp.status_code == 422 and set(resp.json["errors"]) == {"amount", "method"}, amount
     assert payment_count(db, invoice["id"]) == 0
+
+
+def test_a_package_credit_payment_needs_prepaid_sessions_left(client, db, tokens):
+    invoice = invoice_of(client, db, tokens, "80.00")
+    refused = pay(client, tokens, invoice["id"], "80.00", "package_credit")
+    assert refused.status_code == 409
+    assert refused.json["detail"] == "This client has no prepaid package sessions left; choose another payment method."
+    assert payment_count(db, invoice["id"]) == 0
+    apply(db, quotation_signed(invoice["client_id"], [package_line(sessions=10)]))
+    paid = pay(client, tokens, invoice["id"], "80.00", "package_credit")
+    assert paid.status_code == 201 and paid.json["status"] == "paid"
+    assert paid.json["payments"][0]["method"] == "package_credit"
 
 
 def test_paying_an_unknown_invoice_is_404(client, tokens):
