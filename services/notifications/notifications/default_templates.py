@@ -8,11 +8,14 @@ Service:    {{ service }}
 Therapist:  {{ therapist }}
 Where:      {{ center_name }}"""
 
+# The centre's address and phone (from its details, when set) sign every message to a family.
 _SIGN_OFF = """
 
 Kind regards,
 {{ center_name }}
-{% if unsubscribe_url %}
+{% if center_address %}{{ center_address }}
+{% endif %}{% if center_phone %}Phone: {{ center_phone }}
+{% endif %}{% if unsubscribe_url %}
 --
 To stop receiving reminders and appointment notices: {{ unsubscribe_url }}
 {% endif %}"""
@@ -101,7 +104,9 @@ DEFAULTS: dict[str, tuple[str, str, str | None]] = {
 }
 
 COMMON_SAMPLE: dict[str, Any] = {
-    "center_name": "Sunny Steps Therapy Center", "portal_url": "https://portal.example",
+    "center_name": "Sunny Steps Therapy Center", "center_address": "12 rue des Lilas\n69003 Lyon",
+    "center_phone": "+33 4 72 00 00 00", "center_email": "hello@sunnysteps.example",
+    "portal_url": "https://portal.example",
     "recipient_name": "Maya Parent", "greeting": "Dear Maya Parent,", "unsubscribe_url": "https://x.example/r/u",
 }
 _APPOINTMENT_SAMPLE: dict[str, Any] = {

@@ -45,6 +45,8 @@ class Outgoing:
     attachment_name: str | None = None
     attachment_problem: str | None = None  # the attachment's link is unknown: fail like a fetch would
     unsubscribe_url: str | None = None
+    sender: str | None = None  # From: MAIL_FROM under the centre's current name
+    reply_to: str | None = None  # the centre's e-mail address, when it has one
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -89,7 +91,8 @@ def _send(settings: NotificationsSettings, item: Outgoing) -> str:
         content = documents.fetch(settings, item.attachment_url, item.correlation_id)
         attachment = mailer.Attachment(item.attachment_name or "document.pdf", content)
     message = mailer.compose(settings, item.id, item.recipient, item.recipient_name, item.subject, item.body_text,
-                             attachment=attachment, unsubscribe_url=item.unsubscribe_url)
+                             attachment=attachment, unsubscribe_url=item.unsubscribe_url, sender=item.sender,
+                             reply_to=item.reply_to)
     return mailer.send(settings, message)
 
 

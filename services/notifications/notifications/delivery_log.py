@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
 from servicekit.auth import CLIENT, Principal
@@ -96,6 +96,13 @@ def _day_start(day: dt.date, timezone: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), ZoneInfo(timezone))
 
 
+def _recipient_matches(text: str) -> ColumnElement[bool]:
+    """The address or the name contains `text`, whatever the case (`%` and `_` taken literally)."""
+    pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(Notification.recipient.ilike(pattern, escape="\\"),
+               Notification.recipient_name.ilike(pattern, escape="\\"))
+
+
 def query(principal: Principal, args: dict[str, Any], timezone: str) -> Select:
     """The log, newest first, filtered by the query; a family sees only its own clients' messages."""
     stmt = select(Notification).order_by(Notification.created_at.desc(), Notification.id)
@@ -108,6 +115,8 @@ def query(principal: Principal, args: dict[str, Any], timezone: str) -> Select:
     for name in ("client_id", "appointment_id", "kind", "channel", "status"):
         if args.get(name):
             stmt = stmt.where(getattr(Notification, name) == str(args[name]))
+    if args.get("recipient"):
+        stmt = stmt.where(_recipient_matches(args["recipient"]))
     if args.get("from_"):
         stmt = stmt.where(Notification.created_at >= _day_start(args["from_"], timezone))
     if args.get("to"):

@@ -11,14 +11,16 @@ from prometheus_client import Counter
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
+from servicekit import center
 from servicekit.accepted import AcceptedJournal
+from servicekit.center import Center
 from servicekit.db import Database, utcnow
 from servicekit.logs import configure_logging
 from servicekit.messaging.connection import Backoff
 from servicekit.probes import Probe
 from servicekit.runner import on_termination, worker_probe
 
-from notifications import documents, links, reminders
+from notifications import documents, links, mailer, reminders
 from notifications.config import NotificationsSettings
 from notifications.delivery import Outgoing, deliver, record_sent, retry_or_fail
 from notifications.models import STAFF_KINDS, Notification
@@ -83,7 +85,8 @@ def fire_reminders(db: Database, settings: NotificationsSettings, now: dt.dateti
         return reminders.fire_due(session, settings, now or utcnow(), skip_locked=db.is_postgres)
 
 
-def _outgoing(session: Session, settings: NotificationsSettings, notification: Notification) -> Outgoing:
+def _outgoing(session: Session, settings: NotificationsSettings, notification: Notification,
+              centre: Center) -> Outgoing:
     url = problem = unsubscribe = None
     if notification.attachment_ref:
         try:
@@ -95,7 +98,8 @@ def _outgoing(session: Session, settings: NotificationsSettings, notification: N
                                             notification.recipient)
     return Outgoing(notification.id, notification.channel, notification.kind, notification.recipient,
                     notification.recipient_name, notification.subject, notification.body_text,
-                    notification.correlation_id, url, notification.attachment_name, problem, unsubscribe)
+                    notification.correlation_id, url, notification.attachment_name, problem, unsubscribe,
+                    mailer.sender(settings, centre), centre.email or None)
 
 
 def claim_due(db: Database, settings: NotificationsSettings, claimant: str | None = None) -> list[Outgoing]:
@@ -108,7 +112,8 @@ def claim_due(db: Database, settings: NotificationsSettings, claimant: str | Non
         for notification in due:
             notification.status, notification.attempts = "sending", notification.attempts + 1
             notification.updated_at, notification.claimed_by = now, claimant
-        return [_outgoing(session, settings, notification) for notification in due]
+        centre = center.current(session, settings)
+        return [_outgoing(session, settings, notification, centre) for notification in due]
 
 
 def release(db: Database, items: list[Outgoing]) -> None:

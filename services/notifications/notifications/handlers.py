@@ -5,6 +5,7 @@ import functools
 
 from sqlalchemy.orm import Session
 
+from servicekit import center
 from servicekit.messaging import Envelope, HandlerRegistry
 
 from notifications import notices, recipients
@@ -21,6 +22,11 @@ APPOINTMENT_EVENTS = ("appointment.booked", "appointment.confirmed", "appointmen
 def _settings() -> NotificationsSettings:
     """The center's name, time zone, links and reminder defaults (read once per process)."""
     return NotificationsSettings.from_env("notifications")
+
+
+@handlers.on("center.updated")
+def center_updated(session: Session, event: Envelope) -> None:
+    center.keep(session, event.data)
 
 
 @handlers.on("client.created")

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, parseaddr
 
+from servicekit.center import Center
+
 from notifications.config import NotificationsSettings
 
 # Everything a send can fail with: SMTP replies, network and TLS errors, an address no header can carry.
@@ -26,11 +28,22 @@ def message_id(notification_id: str, mail_from: str) -> str:
     return f"<{notification_id}@{domain}>"
 
 
+def sender(settings: NotificationsSettings, centre: Center) -> str:
+    """MAIL_FROM as configured, under the centre's name once an org_admin renamed it (the address never changes:
+    SPF and DKIM are published for MAIL_FROM's domain)."""
+    if centre.name == settings.center_name:
+        return settings.mail_from
+    return formataddr((centre.name, parseaddr(settings.mail_from)[1]))
+
+
 def compose(settings: NotificationsSettings, notification_id: str, to: str, name: str, subject: str,
-            body: str, *, attachment: Attachment | None = None, unsubscribe_url: str | None = None) -> EmailMessage:
-    """A plain-text e-mail from MAIL_FROM with the notification's own Message-ID (and its PDF, if any)."""
+            body: str, *, attachment: Attachment | None = None, unsubscribe_url: str | None = None,
+            sender: str | None = None, reply_to: str | None = None) -> EmailMessage:
+    """A plain-text e-mail from `sender` (else MAIL_FROM) with the notification's own Message-ID (and its PDF)."""
     message = EmailMessage()
-    message["From"] = settings.mail_from
+    message["From"] = sender or settings.mail_from
+    if reply_to:
+        message["Reply-To"] = reply_to  # the centre's own address: answers reach a person, not no-reply
     message["To"] = formataddr((name, to)) if name else to
     message["Subject"] = subject
     message["Date"] = formatdate(usegmt=True)

@@ -7,6 +7,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from servicekit import center
+from servicekit.center import Center
+
 from notifications import links, preferences, templates
 from notifications.config import NotificationsSettings
 from notifications.delivery_log import Draft, Source, queue
@@ -35,14 +38,21 @@ def _greeting(name: str) -> str:
     return f"Dear {name}," if name.strip() else "Hello,"
 
 
+def center_variables(centre: Center) -> dict[str, str]:
+    """The centre's details as template placeholders (blank when the centre has not set them)."""
+    return {"center_name": centre.name, "center_address": "\n".join(centre.address_lines),
+            "center_phone": centre.phone, "center_email": centre.email}
+
+
 def compose(session: Session, settings: NotificationsSettings, kind: str, channel: str,
             variables: dict[str, Any], name: str, address: str | None) -> templates.Message:
     """The message of `kind` for one recipient on `channel`, with the center's details and the unsubscribe link."""
     unsubscribe = ""
     if channel == "email" and address and not kind.startswith("staff_"):
         unsubscribe = links.unsubscribe_url(links.secret(session, settings), settings.public_base_url, address)
-    full = {**variables, "center_name": settings.center_name, "portal_url": settings.public_base_url,
-            "recipient_name": name, "greeting": _greeting(name), "unsubscribe_url": unsubscribe}
+    full = {**variables, **center_variables(center.current(session, settings)),
+            "portal_url": settings.public_base_url, "recipient_name": name, "greeting": _greeting(name),
+            "unsubscribe_url": unsubscribe}
     return templates.render(templates.current(session, kind), full, channel)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from servicekit.center import center_copy
 from servicekit.db import UTCDateTime, UUIDStr, new_id, utcnow
 
 APPOINTMENT_KINDS = ("appointment_booked", "appointment_rescheduled", "appointment_cancelled",
@@ -23,6 +24,9 @@ REMINDER_STATUSES = ("pending", "fired", "cancelled", "stale")
 
 class Base(DeclarativeBase):
     pass
+
+
+center_copy.to_metadata(Base.metadata)  # the centre's details signing messages (center.updated)
 
 
 class Recipient(Base):

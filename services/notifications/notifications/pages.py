@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template_string, request
 
 from servicekit.auth import PUBLIC, access
-from servicekit.db import unit_of_work, utcnow
+from servicekit import center
+from servicekit.db import request_session, unit_of_work, utcnow
 from servicekit.errors import Forbidden, Gone, Problem
 
 from notifications import responses
@@ -32,8 +33,8 @@ PAGE = """<!doctype html>
 
 
 def _page(title: str, text: str, status: int = 200, note: str = "") -> Response:
-    settings = current_app.extensions["servicekit.settings"]
-    body = render_template_string(PAGE, center=settings.center_name, title=title, text=text, note=note)
+    centre = center.current(request_session(), current_app.extensions["servicekit.settings"])
+    body = render_template_string(PAGE, center=centre.name, title=title, text=text, note=note)
     response = Response(body, status=status, mimetype="text/html")
     # The token is in the URL: never leak it in a Referer, never cache the page, load nothing.
     response.headers.update({"Referrer-Policy": "no-referrer", "Cache-Control": "no-store",

@@ -42,6 +42,7 @@ class NotificationQuery(PageArgs):
     kind = fields.String(validate=validate.OneOf(KINDS))
     channel = fields.String(validate=validate.OneOf(CHANNELS))
     status = fields.String(validate=validate.OneOf(STATUSES))
+    recipient = fields.String(validate=validate.Length(min=1, max=254))  # part of the address or name
     from_ = fields.Date(data_key="from")
     to = fields.Date()
 

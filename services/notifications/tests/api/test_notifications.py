@@ -50,6 +50,23 @@ def test_biller_filters_by_kind_status_and_appointment(client, db, tokens):
     assert mail["event_id"] == env.id and mail["recipient"] == env.data["guardian"]["email"]
 
 
+def test_the_log_finds_messages_by_part_of_the_recipient_s_address_or_name(client, db, tokens):
+    tag = uuid.uuid4().hex[:10]
+    by_address = logged(db, recipient=f"Parent.{tag}@Example.org", recipient_name="Maya Parent")
+    by_name = logged(db, recipient="someone@example.org", recipient_name=f"Maya {tag.upper()}")
+    logged(db, recipient=f"other{tag[:4]}x{tag[4:]}@example.org")
+    headers = tokens.headers("front_desk")
+
+    def ids(text):
+        return {n["id"] for n in client.get("/api/v1/notifications", query_string={"recipient": text},
+                                            headers=headers).json}
+
+    assert ids(tag) == {by_address.id, by_name.id}
+    assert ids(f"parent.{tag}@example") == {by_address.id}
+    assert ids(f"{tag[:4]}_{tag[4:]}") == set()  # "_" is a letter here, not a wildcard
+    assert client.get("/api/v1/notifications?recipient=", headers=headers).status_code == 422
+
+
 def test_date_filters_take_whole_days_in_the_center_time_zone(client, db, tokens):
     client_id = str(uuid.uuid4())
     # 23:30 UTC on 10 March is already 00:30 on 11 March in Paris.

@@ -12,7 +12,8 @@ from notifications.templates import (TemplateText, _check, format_day, format_sh
                                      render)
 
 COMMON = {"center_name": "Little Steps Center", "portal_url": "https://portal.example", "recipient_name": "Maya Parent",
-          "greeting": "Dear Maya Parent,", "unsubscribe_url": ""}
+          "greeting": "Dear Maya Parent,", "unsubscribe_url": "", "center_address": "", "center_phone": "",
+          "center_email": ""}
 
 
 def default(kind, variables, channel="email"):
@@ -132,3 +133,12 @@ def test_broken_or_unsafe_templates_are_422(source, words):
 def test_full_name_tolerates_missing_parts():
     assert full_name({"first_name": "Maya", "last_name": None}) == "Maya"
     assert full_name(None) == ""
+
+
+def test_the_sign_off_adds_the_centres_address_and_phone_when_it_has_them():
+    start = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)
+    variables = {**contexts.appointment(session_on(start), {}, "Europe/Paris"),
+                 "center_address": "3 place Bellecour\n69002 Lyon", "center_phone": "04 78 00 00 00"}
+    message = default("appointment_booked", variables)
+    assert message.body.rstrip().endswith("Kind regards,\nLittle Steps Center\n3 place Bellecour\n69002 Lyon\n"
+                                          "Phone: 04 78 00 00 00")
