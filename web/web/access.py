@@ -43,6 +43,7 @@ def signed_in(*roles: str) -> Callable[[F], F]:
                 raise NotAllowed(403, "Forbidden", "")
             return view(*args, **kwargs)
 
+        guarded.roles = roles  # type: ignore[attr-defined]  # who may open it: the settings page lists by it
         return guarded  # type: ignore[return-value]
 
     return decorate

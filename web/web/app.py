@@ -14,7 +14,7 @@ from servicekit.db import Database
 from servicekit.logs import configure_logging
 from servicekit.metrics import install_request_metrics
 
-from web import assets, errors, i18n, security
+from web import assets, center, errors, i18n, security
 from web.access import current_user, navigation, role_label
 from web.api import server_timing, start_timing
 from web.config import WebSettings
@@ -75,6 +75,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     security.install(app)
     errors.install(app)
     assets.install(app)
+    center.install(app)
     _health(app, db)
     app.jinja_env.globals.update(current_user=current_user, navigation=navigation, role_label=role_label,
                                  settings=settings)

@@ -18,7 +18,7 @@ from web.sessions import ServerSession, User
 
 bp = Blueprint("auth", __name__)
 
-PASSWORD_MIN, PASSWORD_MAX = 12, 128  # the gateway's password rule
+PASSWORD_MIN, PASSWORD_MAX = 10, 1024  # the gateway's password rule (gateway/passwords.py): one contract
 
 
 class SignInForm(FlaskForm):
@@ -112,7 +112,7 @@ def password():
             _start(session, pair)  # the gateway ended every other session of this account
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.password"))
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form, min_length=PASSWORD_MIN)
 
 
 @bp.post("/language")

@@ -58,4 +58,10 @@ def api_message(message: str) -> str:
     return gettext(message) if message else message
 
 
+def refusal_message(error: ApiError) -> str:
+    """Every message of a refused request as one sentence for a page with no field to put them beside."""
+    messages = [m for found in error.errors.values() for m in found] or [error.message]
+    return "; ".join(api_message(m) for m in messages)
+
+
 REQUIRED = _l("This field is required.")

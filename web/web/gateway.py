@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import requests
-from requests.adapters import HTTPAdapter
+
+from servicekit.pooling import pooled_adapter
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,14 @@ def error_from(status: int, body: Any, request_id: str) -> ApiError:
                 str(problem.get("request_id") or request_id))
 
 
+class Page(list):
+    """A list answer; `next_cursor` (the `X-Next-Cursor` header) asks for the following page, None on the last."""
+
+    def __init__(self, items: list[Any], next_cursor: str | None = None) -> None:
+        super().__init__(items)
+        self.next_cursor = next_cursor
+
+
 @dataclass(frozen=True)
 class Document:
     """A non-JSON answer (a PDF, a calendar file)."""
@@ -104,8 +113,9 @@ class Gateway:
                 session = requests.Session()
                 session.trust_env = False
                 session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # one client, many users
-                # No retries: a POST that reached the gateway must never be sent twice.
-                adapter = HTTPAdapter(pool_connections=1, pool_maxsize=32, max_retries=0)
+                # No retries but a dropped GET's (servicekit.pooling): a POST that reached the gateway must
+                # never be sent twice.
+                adapter = pooled_adapter(pool_maxsize=32)
                 session.mount("http://", adapter)
                 session.mount("https://", adapter)
                 self._session, self._pid, self._pool = session, os.getpid(), None
@@ -169,7 +179,8 @@ def _decode(answer: requests.Response, request_id: str) -> Any:
         if answer.status_code == 204 or not answer.content:
             return None
         if "json" in content_type:
-            return answer.json()
+            body = answer.json()
+            return Page(body, answer.headers.get("X-Next-Cursor")) if isinstance(body, list) else body
         disposition = answer.headers.get("Content-Disposition", "")
         filename = disposition.split("filename=", 1)[1].strip('"') if "filename=" in disposition else None
         return Document(answer.content, content_type, filename)

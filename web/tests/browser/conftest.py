@@ -54,6 +54,11 @@ class Watch:
     def crash(self, error) -> None:
         self.errors.append(f"page error: {error}")
 
+    def answer(self, response) -> None:
+        # A refused form is an expected 4xx; a stylesheet, script, image or font that does not load never is.
+        if response.status >= 400 and response.request.resource_type in ("stylesheet", "script", "image", "font"):
+            self.errors.append(f"asset {response.status}: {response.url}")
+
 
 def _context(browser, system, locale: str, width: int, height: int):
     context = browser.new_context(base_url=system.url, locale=locale, viewport={"width": width, "height": height})
@@ -72,6 +77,7 @@ def open_page(browser, system):
         watch = Watch()
         page.on("console", watch.console)
         page.on("pageerror", watch.crash)
+        page.on("response", watch.answer)
         contexts.append(context)
         watches.append(watch)
         return page

@@ -8,7 +8,17 @@ from web.forms import field_at
 
 def test_no_string_shown_to_a_person_is_left_untranslated_in_french():
     missing = catalog.missing("fr")
-    assert missing == {}, "\n".join(f"{places[0]}: {msgid}" for msgid, places in missing.items())
+    assert missing == {}, "\n".join(f"{places[0]}: {key}" for key, places in missing.items())
+
+
+def test_no_english_string_is_translated_two_ways_by_two_catalogs():
+    # All catalogs are merged at run time: the second would silently win in the first one's screens.
+    assert catalog.conflicts("fr") == {}
+
+
+def test_each_catalog_holds_only_what_it_is_for():
+    # Area catalogs: strings the pages show; api.po: the services' messages, looked up by their text.
+    assert catalog.misplaced("fr") == {}
 
 
 def test_each_answer_of_the_gateway_maps_to_what_the_page_does_with_it():
