@@ -1,0 +1,182 @@
+"""Data for the client, opportunity and quotation tests, made through the public API (unique per test)."""
+from __future__ import annotations
+
+import datetime as dt
+import email
+import random
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from email import policy
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import quote
+
+import requests
+
+
+def sign_in_at(page, login, path: str) -> None:
+    """Sign in through the form straight to `path` (not the role's home page: other areas stay out of the test)."""
+    page.goto(f"/signin?next={quote(path)}")
+    page.get_by_label(re.compile("^(E-mail|Adresse e-mail|Courriel)")).fill(login.email)
+    page.get_by_label(re.compile("^(Password|Mot de passe)$")).fill(login.password)
+    page.locator("[data-test=sign-in]").click()
+    page.wait_for_url(re.compile(".*" + re.escape(path.split("?")[0]) + ".*"))
+
+
+def eventually(probe: Callable[[], Any], what: str, timeout: float = 45.0) -> Any:
+    """Poll `probe` until it returns something truthy (an event crossing the broker), failing after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = probe()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.25)
+
+
+class Api:
+    """The public API as one staff login (requests with its bearer token)."""
+
+    def __init__(self, system, role: str) -> None:
+        login = system.login(role)
+        self.base = f"{system.url}/api/v1"
+        self.http = requests.Session()
+        answer = self.http.post(f"{self.base}/auth/login", json={"email": login.email, "password": login.password},
+                                timeout=15)
+        answer.raise_for_status()
+        self.http.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
+
+    def call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        return self.http.request(method, f"{self.base}/{path}", timeout=20, **kwargs)
+
+    def get(self, path: str, **params: Any) -> Any:
+        answer = self.call("GET", path, params=params)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    def post(self, path: str, body: Any, expect: int = 200) -> Any:
+        answer = self.call("POST", path, json=body)
+        assert answer.status_code == expect, answer.text
+        return answer.json()
+
+
+@dataclass
+class Family:
+    """A child and a guardian, unique to one test."""
+
+    tag: str
+    first_name: str
+    last_name: str
+    guardian_first: str
+    guardian_last: str
+    email: str
+    phone: str
+    client_id: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def child(self) -> dict[str, str]:
+        return {"first_name": self.first_name, "last_name": self.last_name, "birth_date": "2019-05-14"}
+
+    def guardian(self) -> dict[str, str]:
+        return {"first_name": self.guardian_first, "last_name": self.guardian_last, "email": self.email,
+                "phone": self.phone}
+
+
+def new_family(first_name: str = "Inès") -> Family:
+    """A family with names, e-mail and phone nobody else has."""
+    tag = uuid.uuid4().hex[:8].replace("0", "x")
+    digits = "".join(random.choice("123456789") for _ in range(8))
+    return Family(tag, first_name, f"Martin{tag}", "Camille", f"Parent{tag}", f"camille-{tag}@example.org",
+                  f"+33 6 {digits[:2]} {digits[2:4]} {digits[4:6]} {digits[6:]}")
+
+
+def register(api: Api, family: Family) -> Family:
+    """The family on file at the front desk (POST /clients)."""
+    created = api.post("clients", {**family.child(), "guardians": [family.guardian()]}, expect=201)
+    family.client_id = created["id"]
+    return family
+
+
+def book(api: Api | None, system, family: Family, service_code: str = "OT") -> dict[str, Any]:
+    """A session for the family: by the front desk for a family on file, else online (public, no login)."""
+    body: dict[str, Any] = {"service_code": service_code, "client": family.child(), "guardian": family.guardian()}
+    if family.client_id:
+        body["client_id"] = family.client_id
+    http = api.http if api else requests.Session()
+    first = dt.date.today() + dt.timedelta(days=random.randint(3, 60))
+    slots = http.get(f"{system.url}/api/v1/slots", params={"service_code": service_code, "from": first.isoformat(),
+                                                          "to": (first + dt.timedelta(days=6)).isoformat()},
+                     timeout=20).json()
+    for slot in random.sample(slots, min(len(slots), 8)):
+        answer = http.post(f"{system.url}/api/v1/appointments", timeout=20,
+                           json={**body, "start": slot["start"], "therapist_id": slot["therapist_id"]})
+        if answer.status_code == 201:
+            return answer.json()
+        assert answer.status_code == 409, answer.text  # taken meanwhile: try another slot
+    raise AssertionError(f"no free {service_code} slot from {first}")
+
+
+def opportunity_of(api: Api, appointment: dict[str, Any]) -> dict[str, Any]:
+    """The opportunity crm opens from appointment.booked (within seconds)."""
+    found = eventually(lambda: api.get("opportunities", appointment_id=appointment["id"]),
+                       f"the opportunity of appointment {appointment['id']}")
+    return found[0]
+
+
+def price_item(api: Api, service_code: str, kind: str) -> dict[str, Any]:
+    """The active single-session price or package of a service."""
+    return next(p for p in api.get("price-list", service_code=service_code, active="true", limit=200)
+                if p["kind"] == kind)
+
+
+def signed_package(api: Api, opportunity: dict[str, Any]) -> dict[str, Any]:
+    """A package quotation drafted, sent and signed through its link (as the family would)."""
+    package = price_item(api, opportunity["service_code"], "package")
+    body = {"opportunity_id": opportunity["id"],
+            "lines": [{"service_code": package["service_code"], "quantity": 1, "price_item_id": package["id"]}]}
+    # sales learns of the opportunity from crm's event: until then the draft is refused with a 422
+    drafted = eventually(lambda: _created(api.call("POST", "quotations", json=body)), "sales to know the opportunity")
+    sent = api.post(f"quotations/{drafted['id']}/send", {})
+    token = re.search(r"access_token=([^&]+)", sent["share_url"]).group(1)
+    answer = requests.post(f"{api.base}/quotations/{drafted['id']}/sign", params={"access_token": token},
+                           json={"signer_name": "Camille Parent", "signature": "Camille Parent"}, timeout=20)
+    assert answer.status_code == 200, answer.text
+    return sent
+
+
+def _created(answer: requests.Response) -> Any:
+    if answer.status_code == 422:
+        return None
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def invoiced(api: Api, family: Family) -> dict[str, Any]:
+    """An invoice for what the family owes (the signed package, once billing has it)."""
+    eventually(lambda: api.get("billable-items", client_id=family.client_id, status="unbilled"),
+               "billing to have the package to invoice")
+    return api.post("invoices", {"client_id": family.client_id}, expect=201)
+
+
+def mail_to(mail_dir: Path, address: str, subject_part: str = "") -> email.message.EmailMessage:
+    """The e-mail the system sent to `address` (the SMTP catcher keeps each as an .eml file)."""
+    def find():
+        for path in sorted(mail_dir.glob("*.eml")):
+            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            if address in str(message["To"]) and subject_part in str(message["Subject"]):
+                return message
+        return None
+
+    return eventually(find, f"an e-mail to {address}", timeout=60)
+
+
+def body_text(message: email.message.EmailMessage) -> str:
+    """The plain-text body of an e-mail."""
+    part = message.get_body(preferencelist=("plain", "html"))
+    return part.get_content() if part else ""
