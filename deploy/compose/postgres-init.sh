@@ -1,8 +1,9 @@
 #!/bin/sh
 # First start of the compose PostgreSQL only (docker-entrypoint-initdb.d): one role and one database per
-# service, each role owning its database and nothing else. Passwords come from <SERVICE>_DB_PASSWORD.
+# component (the services, the gateway, and web for its sessions), each role owning its database and nothing
+# else. Passwords come from <COMPONENT>_DB_PASSWORD.
 set -eu
-for service in booking crm sales tasks billing notifications gateway; do
+for service in booking crm sales tasks billing notifications gateway web; do
   variable="$(echo "$service" | tr '[:lower:]' '[:upper:]')_DB_PASSWORD"
   password="$(printenv "$variable")"
   psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \

@@ -2,16 +2,16 @@
 files its package must ship — the facts the deployment files are checked against."""
 from __future__ import annotations
 
-import fnmatch
+import glob
 import importlib
 import importlib.util
 import os
 import tomllib
 from pathlib import Path
 
-from devstack.topology import COMPONENTS, ROOT, Component
+from devstack.topology import ALL, ROOT, Component
 
-COMPONENTS_BY_NAME = {c.name: c for c in COMPONENTS}
+COMPONENTS_BY_NAME = {c.name: c for c in ALL}
 
 
 class RecordingEnviron(dict):
@@ -58,18 +58,30 @@ def entry_module(argv: list[str]) -> str | None:
     return None
 
 
+def process_name(component: Component, role: str) -> str:
+    """The container (compose) or Deployment (Kubernetes) of one process: `<component>-<role>`, the HTTP process
+    being `-api`; a component whose one process serves pages (web) is named after itself."""
+    if role == "migrate":
+        return f"{component.name}-migrate"
+    if component.roles == ("web",):
+        return component.name
+    return f"{component.name}-{'api' if role == 'web' else role}"
+
+
 def package_data_gaps(component: Component) -> list[str]:
     """Non-Python files of the package that a regular (non-editable) install would leave out."""
     pyproject = tomllib.loads((component.directory / "pyproject.toml").read_text())
     patterns = pyproject.get("tool", {}).get("setuptools", {}).get("package-data", {}).get(component.name, [])
     package = component.directory / component.name
+    # setuptools expands each pattern with glob(recursive=True) from the package folder: `**` is any depth.
+    shipped = {Path(found).resolve() for pattern in patterns
+               for found in glob.glob(str(package / pattern), recursive=True)}
     missing = []
     for path in package.rglob("*"):
         if not path.is_file() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
             continue
-        relative = path.relative_to(package).as_posix()
-        if not any(fnmatch.fnmatch(relative, pattern) for pattern in patterns):
-            missing.append(f"{component.name}/{relative}")
+        if path.resolve() not in shipped:
+            missing.append(f"{component.name}/{path.relative_to(package).as_posix()}")
     return missing
 
 

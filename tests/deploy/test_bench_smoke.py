@@ -39,3 +39,20 @@ def test_ratios_pair_runs_and_targets_are_marked_next_to_their_figures():
     assert "| 5 relay | relay ÷ one-by-one | 3.00× | 2.00×–5.00× | × | 3 |" in table
     assert "| 5 relay | ≥ 3 × the one-by-one-confirm baseline | 3.00× | ✅ |" in table
     assert "| 6 workflows | ≥ 20 workflows/s with 8 families | not measured | – |" in table
+
+
+def test_web_section_reads_server_timing_and_takes_its_pages_from_one_table():
+    from bench import web
+    from bench.__main__ import PIECES
+
+    assert web.server_timing("api;dur=12.5, app;dur=3.1") == {"api": 12.5, "app": 3.1}
+    assert web.server_timing("") == {}
+    fill = {"monday": "2026-12-07", "next_monday": "2026-12-14", "client_id": "3f1c"}
+    paths = [template.format(**fill) for _, templates in web.VIEWS.values() for template in templates]
+    assert paths and all(path.startswith("/staff/") and "{" not in path for path in paths)
+    measured = web.Load(views=[0.1, 0.2], seconds=2.0, samples=[
+        web.Sample(0.1, 200, {"api": 8.0, "app": 2.0}), web.Sample(0.2, 500, {"api": 4.0, "app": 4.0})])
+    assert (measured.per_second, measured.failed, measured.timing_p50("app")) == (1.0, {500: 1}, 3.0)
+    assert "web" in PIECES
+    [target] = [t for t in TARGETS if t.key == "web.app.p50"]
+    assert (target.limit, target.lower) == (10, True)

@@ -11,10 +11,10 @@ import jsonschema
 import pytest
 import yaml
 
-from devstack.topology import COMPONENTS, ROOT
+from devstack.topology import ALL, GATEWAY, ROOT, SERVICES, WEB
 from servicekit.messaging.topology import Topology
 
-from .code import COMPONENTS_BY_NAME, entry_module, module_exists, variables_read
+from .code import COMPONENTS_BY_NAME, entry_module, module_exists, process_name, variables_read
 
 K8S = ROOT / "deploy" / "k8s"
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
@@ -52,6 +52,12 @@ def component_of(obj: dict):
     return COMPONENTS_BY_NAME[obj["metadata"]["labels"]["app.kubernetes.io/name"]]
 
 
+def role_of(obj: dict) -> str:
+    """The topology's role of a Deployment or Job: 'web' for the HTTP process (labelled api in the services)."""
+    role = obj["metadata"]["labels"]["app.kubernetes.io/component"]
+    return "web" if role == "api" else role
+
+
 def expanded(container: dict, text: str) -> str:
     """`text` with $(VAR) replaced as Kubernetes does, from the container's literal variables."""
     for variable in container.get("env", []):
@@ -67,19 +73,21 @@ def test_every_rendered_object_matches_the_schema_of_its_kind(rendered):
         jsonschema.validate(obj, json.loads(schema_file.read_text()))
 
 
-def test_every_process_role_has_a_deployment_and_every_service_a_migration_job(rendered):
+def test_every_process_role_has_a_deployment_and_every_component_a_migration_job(rendered):
     deployments, jobs = by_kind(rendered, "Deployment"), by_kind(rendered, "Job")
-    for component in COMPONENTS:
-        roles = {"api" if r == "web" else r for r in component.roles}
-        assert {n for n in deployments if n.startswith(f"{component.name}-")} == {f"{component.name}-{r}" for r in roles}
-        assert f"{component.name}-migrate" in jobs
+    for component in ALL:
+        mine = {n for n, d in deployments.items() if component_of(d) == component}
+        assert mine == {process_name(component, r) for r in component.roles}
+        assert {n for n, d in deployments.items() if role_of(d) in component.roles} >= mine
+        assert process_name(component, "migrate") in jobs
+    assert len(deployments) == sum(len(c.roles) for c in ALL) and len(jobs) == len(ALL)
 
 
 def test_commands_are_the_entry_points_the_tests_start(rendered):
     for obj, container in containers(rendered):
-        component, role = component_of(obj), obj["metadata"]["labels"]["app.kubernetes.io/component"]
+        component, role = component_of(obj), role_of(obj)
         assert container["image"].endswith(f"/therapy/{component.name}:1.0.0")
-        if role == "api":
+        if role == "web":
             assert container["command"] == ["gunicorn", "-c", "/app/gunicorn.conf.py"]
             assert (component.directory / "gunicorn.conf.py").exists()
         else:
@@ -102,25 +110,26 @@ def test_every_pod_listens_where_it_is_probed_for_health_and_readiness(rendered)
         container = deployment["spec"]["template"]["spec"]["containers"][0]
         variables = {v["name"]: v.get("value") for v in container["env"]}
         (port,) = container["ports"]
-        # The API listens on PORT (gunicorn_conf), the workers' probes on HEALTH_PORT (servicekit.probes).
-        assert str(port["containerPort"]) == variables["PORT" if name.endswith("-api") else "HEALTH_PORT"], name
+        # The HTTP process listens on PORT (gunicorn_conf), the workers' probes on HEALTH_PORT (servicekit.probes).
+        assert str(port["containerPort"]) == variables["PORT" if role_of(deployment) == "web" else "HEALTH_PORT"], name
         for probe, path in (("readinessProbe", "/readyz"), ("livenessProbe", "/healthz")):
             assert container[probe]["httpGet"] == {"path": path, "port": port["name"]}, name
-    for component in COMPONENTS:
-        api = deployments[f"{component.name}-api"]
-        service = services[f"{component.name}-api"]
+    for component in ALL:
+        api = deployments[process_name(component, "web")]
+        service = services[process_name(component, "web")]
         assert service["spec"]["ports"][0]["targetPort"] == "http"
         assert service["spec"]["selector"] == api["spec"]["template"]["metadata"]["labels"]
 
 
-def test_probe_paths_are_served_by_every_app(keypair):
+def test_probe_paths_are_served_by_every_app(keypair, monkeypatch):
+    monkeypatch.setenv("WEB_SECRET_KEY", "k" * 48)  # else web would keep a generated one under var/
     paths = set()
-    for component in COMPONENTS:
+    for component in ALL:
         spec = __import__(f"{component.name}.service", fromlist=["SPEC"]).SPEC
         extra = {"jwt_private_key": keypair.private_pem} if component.name == "gateway" else {}
         app = spec.create_app(spec.settings(database_url="sqlite://", jwt_public_key=keypair.public_pem, **extra))
         paths |= {(component.name, rule.rule) for rule in app.url_map.iter_rules()}
-    for component in COMPONENTS:
+    for component in ALL:
         assert {(component.name, "/readyz"), (component.name, "/healthz")} <= paths
 
 
@@ -170,8 +179,8 @@ def test_postgres_has_a_role_and_a_database_per_service(rendered):
     cluster = by_kind(rendered, "Cluster")["therapy-pg"]["spec"]
     databases = {d["spec"]["name"]: d["spec"]["owner"] for d in by_kind(rendered, "Database").values()}
     databases[cluster["bootstrap"]["initdb"]["database"]] = cluster["bootstrap"]["initdb"]["owner"]
-    assert databases == {f"therapy_{c.name}": c.name for c in COMPONENTS}
-    assert {r["name"] for r in cluster["managed"]["roles"]} == {c.name for c in COMPONENTS}
+    assert databases == {f"therapy_{c.name}": c.name for c in ALL}
+    assert {r["name"] for r in cluster["managed"]["roles"]} == {c.name for c in ALL}
 
 
 def test_rabbitmq_is_a_three_node_cluster(rendered):
@@ -194,11 +203,49 @@ def test_stateless_pieces_have_disruption_budgets_that_select_their_pods(rendere
         assert budgets[name]["spec"]["selector"] == deployment["spec"]["selector"], name
 
 
-def test_the_ingress_and_the_gateway_urls_lead_to_existing_services(rendered):
+def _ingress_routes(rendered) -> dict[str, dict]:
+    (ingress,) = by_kind(rendered, "Ingress").values()
+    (rule,) = ingress["spec"]["rules"]
+    return {p["path"]: p["backend"]["service"] for p in rule["http"]["paths"] if p["pathType"] == "Prefix"}
+
+
+def test_the_ingress_sends_the_api_and_links_to_the_gateway_and_every_other_path_to_web(rendered):
+    routes = _ingress_routes(rendered)
+    assert routes == {path: {"name": process_name(GATEWAY, "web"), "port": {"name": "http"}} for path in routes
+                      if path != "/"} | {"/": {"name": process_name(WEB, "web"), "port": {"name": "http"}}}
     services = by_kind(rendered, "Service")
-    backend = by_kind(rendered, "Ingress")["gateway"]["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
-    assert backend["name"] == "gateway-api" and backend["port"]["name"] == "http"
+    assert all(services[backend["name"]]["spec"]["ports"][0]["name"] == "http" for backend in routes.values())
+
+
+def test_every_path_the_gateway_serves_itself_is_routed_to_it_by_the_ingress(rendered, keypair):
+    """What only the gateway answers (the API, the quotation pages, the message links) must not fall to web."""
+    spec = __import__("gateway.service", fromlist=["SPEC"]).SPEC
+    app = spec.create_app(spec.settings(database_url="sqlite://", jwt_public_key=keypair.public_pem,
+                                        jwt_private_key=keypair.private_pem))
+    prefixes = [path for path in _ingress_routes(rendered) if path != "/"]
+    # Probes and scrapes stay in the cluster; /openapi.json is the gateway's own (the merged one is under /api).
+    internal = {"/healthz", "/readyz", "/metrics", "/static/<path:filename>", "/openapi.json"}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "proxy.forward_page" or rule.rule in internal:
+            continue
+        assert any(rule.rule == p or rule.rule.startswith(p + "/") for p in prefixes), rule.rule
+    for prefix in prefixes:
+        assert any(r.rule.startswith(prefix + "/") for r in app.url_map.iter_rules()), f"{prefix}: nothing there"
+
+
+def test_each_component_finds_the_others_at_their_services(rendered):
+    services = by_kind(rendered, "Service")
     config = by_kind(rendered, "ConfigMap")["therapy-config"]["data"]
-    for component in COMPONENTS[:-1]:
-        assert config[component.url_var] == f"http://{component.name}-api"
-        assert services[f"{component.name}-api"]["spec"]["ports"][0]["port"] == 80
+    for component in SERVICES + [WEB, GATEWAY]:
+        variable = "GATEWAY_URL" if component is GATEWAY else component.url_var
+        assert config[variable] == f"http://{process_name(component, 'web')}"
+        assert services[process_name(component, "web")]["spec"]["ports"][0]["port"] == 80
+
+
+def test_web_holds_no_broker_url_and_has_its_own_secret_key(rendered):
+    for obj, container in containers(rendered):
+        if component_of(obj) is WEB:
+            variables = {e["name"]: e for e in container["env"]}
+            assert "AMQP_URL" not in variables and "JWT_PRIVATE_KEY_FILE" not in variables
+            assert variables["WEB_SECRET_KEY"]["valueFrom"]["secretKeyRef"] == {"name": "therapy-web",
+                                                                                "key": "WEB_SECRET_KEY"}
