@@ -1,4 +1,4 @@
-"""python -m devstack run | seed  — the system on this machine, in one command."""
+"""python -m devstack run | seed  — the system on this machine, in one command (DEMO_DATA=off: empty)."""
 from __future__ import annotations
 
 import argparse
@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from devstack import broker, seed
+from devstack import broker, demo, seed
 from devstack.stack import DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD, Stack, StackConfig
 from devstack.topology import ALL
 
@@ -38,6 +38,17 @@ def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
 
+def _seed(base_url: str, admin_email: str, admin_password: str) -> list[seed.Login]:
+    """The demo centre (catalogue, staff, then the living demo), unless DEMO_DATA=off asks for an empty one."""
+    if not demo.enabled(os.environ):
+        print(f"{demo.SETTING}=off: no demo centre; sign in as the first administrator to set yours up.", flush=True)
+        return [seed.Login("org_admin", admin_email, admin_password)]
+    logins = seed.seed(base_url, admin_email, admin_password)
+    print("Seeding the living demo centre (families, sessions, invoices) ...", flush=True)
+    print(demo.seed_demo(base_url), flush=True)
+    return logins
+
+
 def run() -> None:
     config = _config()
     stack = Stack(config)
@@ -50,7 +61,7 @@ def run() -> None:
     try:
         stack.start()
         stack.wait_healthy(timeout=120)
-        logins = seed.seed(config.gateway_url, stack.env["ADMIN_EMAIL"], stack.env["ADMIN_PASSWORD"])
+        logins = _seed(config.gateway_url, stack.env["ADMIN_EMAIL"], stack.env["ADMIN_PASSWORD"])
         print(_banner(config, logins), flush=True)
         while not stack.supervisor.dead():
             time.sleep(1)
@@ -69,8 +80,8 @@ def main() -> None:
         run()
     else:
         config = _config()
-        logins = seed.seed(config.gateway_url, os.environ.get("ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL),
-                           os.environ.get("ADMIN_PASSWORD", DEFAULT_ADMIN_PASSWORD))
+        logins = _seed(config.gateway_url, os.environ.get("ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL),
+                       os.environ.get("ADMIN_PASSWORD", DEFAULT_ADMIN_PASSWORD))
         print(_banner(config, logins))
     sys.exit(0)
 

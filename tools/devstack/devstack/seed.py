@@ -21,6 +21,7 @@ THERAPISTS = [
 STAFF = [
     {"email": "frontdesk@sunnysteps.example", "name": "Fatima Desk", "role": "front_desk"},
     {"email": "biller@sunnysteps.example", "name": "Bruno Biller", "role": "biller"},
+    {"email": "office@sunnysteps.example", "name": "Odile Office", "role": "admin"},  # the office manager
 ]
 # (single session price, 10-session package price) per service
 PRICES = {"OT": ("80.00", "720.00"), "ST": ("75.00", "675.00"), "PT": ("70.00", "630.00")}
@@ -34,20 +35,28 @@ class Login:
 
 
 class Api:
-    def __init__(self, base_url: str, email: str, password: str) -> None:
+    """The public API as one person (signed in with `email`), or as an anonymous visitor without one."""
+
+    def __init__(self, base_url: str, email: str | None = None, password: str | None = None) -> None:
         self.base = base_url.rstrip("/") + "/api/v1"
         self.session = requests.Session()
-        resp = self.session.post(f"{self.base}/auth/login", json={"email": email, "password": password}, timeout=10)
-        resp.raise_for_status()
-        self.session.headers["Authorization"] = f"Bearer {resp.json()['access_token']}"
+        if email is not None:
+            resp = self.session.post(f"{self.base}/auth/login", json={"email": email, "password": password},
+                                     timeout=10)
+            resp.raise_for_status()
+            self.session.headers["Authorization"] = f"Bearer {resp.json()['access_token']}"
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        """One call, whatever its answer (the caller decides what a 4xx means)."""
+        return self.session.request(method, f"{self.base}{path}", timeout=15, **kwargs)
 
     def get(self, path: str, **params) -> list | dict:
         resp = self.session.get(f"{self.base}{path}", params={"limit": 200, **params}, timeout=10)
         resp.raise_for_status()
         return resp.json()
 
-    def post(self, path: str, body: dict) -> dict:
-        resp = self.session.post(f"{self.base}{path}", json=body, timeout=10)
+    def post(self, path: str, body: dict, **params) -> dict:
+        resp = self.request("POST", path, json=body, params=params or None)
         if resp.status_code >= 400:
             raise RuntimeError(f"POST {path} failed: {resp.status_code} {resp.text}")
         return resp.json()

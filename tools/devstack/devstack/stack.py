@@ -16,6 +16,7 @@ from devstack.processes import Process, Supervisor
 from devstack.topology import ALL, COMPONENTS, GATEWAY, ROOT, SERVICES, Component, command, migrate_command
 
 
+GATEWAY_MIN_THREADS = 16
 DEFAULT_ADMIN_EMAIL = "admin@sunnysteps.example"
 DEFAULT_ADMIN_PASSWORD = "admin-demo-2026"
 
@@ -100,6 +101,10 @@ class Stack:
         env = dict(self.env)
         # Each service's processes share one metrics dir, so its /metrics shows consumer and relay too.
         env["PROMETHEUS_MULTIPROC_DIR"] = str(self.config.var_dir / "metrics" / component.name)
+        if component.name == "gateway":
+            # A page forwarded to web holds a gateway thread while web calls the gateway's API for it: with
+            # few threads, eight pages at once wait on themselves until the upstream timeout (504).
+            env["WEB_THREADS"] = str(max(GATEWAY_MIN_THREADS, int(env.get("WEB_THREADS", "4"))))
         return env
 
     def start_component(self, component: Component) -> None:
