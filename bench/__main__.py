@@ -15,11 +15,12 @@ import sys
 import time
 from pathlib import Path
 
-from bench import billing, booking, endpoints, loadgen, memory, messaging, spine
+from bench import billing, booking, endpoints, loadgen, memory, messaging, spine, web
 from bench.environment import BaselineServer, Infra, Settings, System
 from bench.figures import Results, Target, markdown
+from devstack.seed import Api
 
-PIECES = ("baselines", "relay", "gateway", "booking", "hops", "workflows", "billing")
+PIECES = ("baselines", "relay", "gateway", "booking", "hops", "workflows", "billing", "web")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 TARGETS = [
@@ -35,6 +36,8 @@ TARGETS = [
     Target("7 billing", "3 consumers ≥ 1.5 × one", "billing.consumers.ratio", 1.5),
     Target("7 billing", "3 API workers ≥ 1.5 × one", "billing.api.ratio", 1.5),
     Target("7 billing", "no invoice number gap or duplicate, no double payment", "billing.violations", 0,
+           lower=True),
+    Target("9 web", "web adds under 10 ms to the API calls of a page (p50, Server-Timing app)", "web.app.p50", 10,
            lower=True),
 ]
 
@@ -110,6 +113,10 @@ def _with_stack(results: Results, run: Infra, settings: Settings, pieces: set[st
         if "billing" in pieces:
             billing.measure(results, system, runs=settings.runs, events=volumes["billing_events"],
                             web_concurrency=settings.web_concurrency)
+        if "web" in pieces:
+            admin = Api(system.url, system.stack.env["ADMIN_EMAIL"], system.stack.env["ADMIN_PASSWORD"])
+            web.measure(results, system.service_url("web"), admin, web.context(system.url, admin),
+                        runs=settings.runs, seconds=settings.seconds)
         memory.snapshot(results, system, "after the run")
     except BaseException:
         system.stop()

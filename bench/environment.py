@@ -112,7 +112,7 @@ class BaselineServer:
 
 
 class System:
-    """Every service, the gateway and the SMTP catcher as real processes (devstack), on this run's infra."""
+    """Every service, the gateway, web and the SMTP catcher as real processes (devstack), on this run's infra."""
 
     def __init__(self, settings: Settings, run: Infra) -> None:
         self.infra = run
@@ -120,7 +120,7 @@ class System:
         config = StackConfig(var_dir=var_dir, ports={c.name: infra.free_port() for c in ALL},
                              smtp_port=infra.free_port(), log_dir=var_dir / "logs",
                              web_concurrency=settings.web_concurrency)
-        self.database_urls = {c.name: run.database(c.name) for c in COMPONENTS}
+        self.database_urls = {c.name: run.database(c.name) for c in ALL}  # web's sessions too
         config.extra_env = {f"{name.upper()}_DATABASE_URL": url for name, url in self.database_urls.items()}
         config.extra_env.update(AMQP_URL=run.amqp_url, AMQP_NAMESPACE=run.namespace, ACCESS_TOKEN_TTL="7200",
                                 WEB_THREADS=str(settings.web_threads), LOG_LEVEL=settings.log_level)

@@ -36,8 +36,10 @@ def test_family_books_and_pays_through_every_service(system):
     assert {"OT", "ST", "PT"} <= {t["code"] for t in anonymous.get("/service-types").json()}
     ot_therapist = next(t for t in anonymous.get("/therapists").json() if "OT" in t["service_codes"])
     monday = monday_in(2)
+    # (other tests add OT therapists to the shared system: ask for this one's slots)
     slots = anonymous.get("/slots", params={"service_code": "OT", "from": monday.isoformat(),
-                                            "to": (monday + dt.timedelta(days=4)).isoformat()}).json()
+                                            "to": (monday + dt.timedelta(days=4)).isoformat(),
+                                            "therapist_id": ot_therapist["id"]}).json()
     assert slots and all(s["therapist_id"] == ot_therapist["id"] for s in slots)
 
     # 2. A family books online, no account needed.
