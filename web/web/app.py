@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import uuid
 
-from flask import Flask, g, jsonify, request
+from flask import Flask, jsonify
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from servicekit import context
 from servicekit.db import Database
 from servicekit.logs import configure_logging
 from servicekit.metrics import install_request_metrics
+from servicekit.webapp import bind_request_id, echo_request_id
 
 from web import assets, center, errors, i18n, security
 from web.access import current_user, navigation, role_label
@@ -20,19 +18,6 @@ from web.api import server_timing, start_timing
 from web.config import WebSettings
 from web.gateway import Gateway
 from web.sessions import ServerSessionInterface, SessionStore
-
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
-
-
-def _bind_request_id() -> None:
-    incoming = request.headers.get("X-Request-ID", "")
-    g.request_id = incoming if _REQUEST_ID.match(incoming) else str(uuid.uuid4())
-    g.correlation_token = context.correlation_id.set(g.request_id)
-
-
-def _echo_request_id(response):
-    response.headers["X-Request-ID"] = g.get("request_id", "")
-    return response
 
 
 def _health(app: Flask, db: Database) -> None:
@@ -65,9 +50,9 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     app.extensions.update({"web.settings": settings, "web.db": db, "web.sessions": store,
                            "web.gateway": Gateway(settings.gateway_url, settings.gateway_timeout,
                                                   settings.gateway_connect_timeout)})
-    app.before_request(_bind_request_id)
+    app.before_request(bind_request_id)
     app.before_request(start_timing)
-    app.after_request(_echo_request_id)
+    app.after_request(echo_request_id)
     app.after_request(server_timing)
     install_request_metrics(app, "web")
     CSRFProtect(app)  # every POST, form or htmx (X-CSRFToken header), is checked

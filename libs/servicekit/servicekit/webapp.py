@@ -21,13 +21,15 @@ from servicekit.metrics import install_request_metrics
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
-def _bind_request_id() -> None:
+def bind_request_id() -> None:
+    """Keep a valid incoming X-Request-ID (else a new one) as the request's and the logs' correlation id."""
     incoming = request.headers.get("X-Request-ID", "")
     g.request_id = incoming if _REQUEST_ID.match(incoming) else str(uuid.uuid4())
     g.correlation_token = context.correlation_id.set(g.request_id)
 
 
-def _echo_request_id(response):
+def echo_request_id(response):
+    """Answer with the request id, so a person can quote it."""
     response.headers["X-Request-ID"] = g.get("request_id", "")
     return response
 
@@ -56,8 +58,8 @@ def create_service_app(settings: Settings, blueprints: Iterable[Blueprint], *, t
     app.extensions["servicekit.db"] = database or Database(
         settings.database_url, settings.service, pool_size=settings.db_pool_size,
         connect_timeout=settings.db_connect_timeout)
-    app.before_request(_bind_request_id)
-    app.after_request(_echo_request_id)
+    app.before_request(bind_request_id)
+    app.after_request(echo_request_id)
     app.teardown_appcontext(close_request_session)
     install_request_metrics(app, settings.service)
     install_auth(app, TokenVerifier(settings.jwt_public_key, settings.jwt_issuer, settings.jwt_audience))

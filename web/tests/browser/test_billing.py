@@ -7,7 +7,8 @@ import re
 from playwright.sync_api import expect
 
 from .conftest import assert_accessible, sign_in
-from .test_tasks import Api, complete, signed_quotation, tasks_of, wait_for
+from .api import Api, eventually
+from .test_tasks import complete, signed_quotation, tasks_of
 
 
 def billable_client(system, lines=None) -> dict:
@@ -17,7 +18,7 @@ def billable_client(system, lines=None) -> dict:
     for task in tasks:
         complete(system, task)
     desk = Api(system, system.login("front_desk"))
-    spine["items"] = wait_for(lambda: (found := desk.get("/billable-items", client_id=spine["client_id"]))
+    spine["items"] = eventually(lambda: (found := desk.get("/billable-items", client_id=spine["client_id"]))
                               and len(found) >= len(tasks) and found, "billable items from task.completed")
     return spine
 
@@ -27,14 +28,14 @@ def package_client(system) -> dict:
     desk = Api(system, system.login("front_desk"))
     package = next(p for p in desk.get("/price-list") if p["service_code"] == "OT" and p["kind"] == "package")
     spine = signed_quotation(system, [{"service_code": "OT", "quantity": 1, "price_item_id": package["id"]}])
-    wait_for(lambda: desk.get("/credits", client_id=spine["client_id"]), "package credits from quotation.signed")
-    spine["items"] = wait_for(lambda: desk.get("/billable-items", client_id=spine["client_id"]), "package item")
+    eventually(lambda: desk.get("/credits", client_id=spine["client_id"]), "package credits from quotation.signed")
+    spine["items"] = eventually(lambda: desk.get("/billable-items", client_id=spine["client_id"]), "package item")
     return spine
 
 
 def issue(system, client_id: str, item_ids: list[str] | None = None) -> dict:
     body = {"client_id": client_id, **({"billable_item_ids": item_ids} if item_ids else {})}
-    resp = Api(system, system.login("front_desk")).post("/invoices", body)
+    resp = Api(system, system.login("front_desk")).send("/invoices", body)
     assert resp.status_code == 201, resp.text
     return resp.json()
 
@@ -96,7 +97,7 @@ def test_the_lists_filter_by_status_and_balance_and_a_biller_voids_an_unpaid_inv
     first, second = spine["items"]
     unpaid = issue(system, spine["client_id"], [first["id"]])
     settled = issue(system, spine["client_id"], [second["id"]])
-    assert Api(system, system.login("biller")).post(
+    assert Api(system, system.login("biller")).send(
         f"/invoices/{settled['id']}/payments", {"amount": settled["balance"], "method": "transfer"}).status_code == 201
     sign_in(page, system.login("biller"), expect=r".*/staff/invoices\?status=due$")
     expect(page.get_by_role("heading", level=1)).to_have_text("Invoices due")
@@ -145,7 +146,7 @@ def test_package_credit_pays_while_prepaid_sessions_are_left_then_the_apis_refus
     # The package's sessions are all used up (its task is completed) while this page stays open.
     [task] = tasks_of(system, spine["quotation"]["id"])
     complete(system, task)
-    wait_for(lambda: all(c["sessions_left"] == 0 for c in desk.get("/credits", client_id=spine["client_id"])),
+    eventually(lambda: all(c["sessions_left"] == 0 for c in desk.get("/credits", client_id=spine["client_id"])),
              "the package's credit used by task.completed")
     pay(page, "20.00", "Package credit")
     expect(page.locator("[data-test=problem]")).to_have_text(

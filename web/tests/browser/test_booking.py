@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
-from typing import Any, Callable
 
 from playwright.sync_api import expect
 
+from .api import eventually
 from .conftest import assert_accessible, sign_in
 from .test_calendar import (Api, at, book, column_x, new_therapist, open_calendar, services, session,  # noqa: F401
                             time_y, unique, weekday)
-
-
-def wait_for(probe: Callable[[], Any], what: str, timeout: float = 40.0) -> Any:
-    """Poll the API until `probe()` is truthy (crm learns of a booking from an event, a moment later)."""
-    deadline = time.monotonic() + timeout
-    while not (found := probe()):
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.25)
-    return found
 
 
 def fill_family(page, child: str, guardian_email: str) -> None:
@@ -92,7 +82,7 @@ def test_an_existing_client_is_found_by_name_and_booked_in_a_suggested_slot(page
     child = unique("Inès-")
     first = book(system, therapist, at(day, "09:00"), child=child)
     desk = Api(system, "front_desk")
-    [client] = wait_for(lambda: desk.get("clients", q=child), f"crm to know {child}")
+    [client] = eventually(lambda: desk.get("clients", q=child), f"crm to know {child}")
     sign_in(page, system.login("front_desk"))
     page.goto("/staff/booking")
     page.get_by_label("Find an existing client by the child's name").fill(child[:9])

@@ -7,44 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import requests
 from playwright.sync_api import expect
 
+from .api import Api, unique
 from .conftest import assert_accessible, sign_in
 
 PARIS = ZoneInfo("Europe/Paris")
 NINE_TO_FIVE = [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)]
-
-
-class Api:
-    """The public API as one demo login: how the tests make and check their data."""
-
-    def __init__(self, system, role: str) -> None:
-        self.base = f"{system.url}/api/v1"
-        login = system.login(role)
-        answer = requests.post(f"{self.base}/auth/login", json={"email": login.email, "password": login.password},
-                               timeout=15)
-        answer.raise_for_status()
-        self.headers = {"Authorization": f"Bearer {answer.json()['access_token']}"}
-
-    def get(self, path: str, **params: Any) -> Any:
-        answer = requests.get(f"{self.base}/{path}", params=params, headers=self.headers, timeout=15)
-        assert answer.status_code == 200, answer.text
-        return answer.json()
-
-    def post(self, path: str, body: dict, status: int = 201) -> Any:
-        answer = requests.post(f"{self.base}/{path}", json=body, headers=self.headers, timeout=15)
-        assert answer.status_code == status, answer.text
-        return answer.json()
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:6]}"
 
 
 @pytest.fixture(scope="module")
@@ -232,7 +205,7 @@ def test_filters_narrow_the_sessions_shown(page, system, services):
     day = weekday(3, 1)
     a = book(system, first, at(day, "09:00"))
     b = book(system, second, at(day, "11:00"), room_id=room["id"])
-    Api(system, "front_desk").post(f"appointments/{a['id']}/confirm", {}, status=200)
+    Api(system, "front_desk").post(f"appointments/{a['id']}/confirm", {}, expect=200)
     a_child, b_child = a["client"]["first_name"], b["client"]["first_name"]
     sign_in(page, system.login("front_desk"))
     open_calendar(page, "timeGridWeek", day)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import time
 import uuid
-from typing import Any, Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
-import requests
 from playwright.sync_api import expect
 
+from .api import Api, eventually  # noqa: F401 - test_settings_messages takes them from here
 from .conftest import assert_accessible, sign_in
 
 ZONE = ZoneInfo(os.environ.get("CENTER_TIMEZONE", "Europe/Paris"))
@@ -21,39 +20,16 @@ SCREENS = ("/staff/settings", "/staff/settings/service-types", "/staff/settings/
            "/staff/settings/templates", "/staff/settings/messages")
 
 
-class AdminApi:
-    """The public API as the demo owner: tests make their data the way an administrator's tools would."""
-
-    def __init__(self, system, role: str = "org_admin") -> None:
-        login = system.login(role)
-        self.base = f"{system.url}/api/v1"
-        self.http = requests.Session()
-        answer = self.http.post(f"{self.base}/auth/login", json={"email": login.email, "password": login.password},
-                                timeout=15)
-        self.http.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
-
-    def call(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
-        answer = self.http.request(method, f"{self.base}/{path}", json=body, params=params or None, timeout=15)
-        assert answer.status_code < 400, f"{method} {path}: {answer.status_code} {answer.text}"
-        return answer.json() if answer.content else None
-
-    def get(self, path: str, **params: Any) -> Any:
-        return self.call("GET", path, **params)
-
-    def post(self, path: str, body: Any) -> Any:
-        return self.call("POST", path, body)
-
-
 def tag() -> str:
     return uuid.uuid4().hex[:7].upper()
 
 
-def new_service(api: AdminApi, **rules: Any) -> dict[str, Any]:
+def new_service(api: Api, **rules: Any) -> dict[str, Any]:
     code = f"S{tag()}"
     return api.post("service-types", {"code": code, "name": f"Test therapy {code}", "duration_minutes": 60, **rules})
 
 
-def new_therapist(api: AdminApi, codes: list[str], hours: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def new_therapist(api: Api, codes: list[str], hours: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     return api.post("therapists", {"name": f"Therapist {tag()}", "service_codes": codes,
                                    "working_hours": hours or []})
 
@@ -64,23 +40,12 @@ def sunday(weeks_ahead: int) -> dt.date:
     return today + dt.timedelta(days=6 - today.weekday() + 7 * weeks_ahead)
 
 
-def book(api: AdminApi, code: str, therapist_id: str, start: dt.datetime, family: str) -> dict[str, Any]:
+def book(api: Api, code: str, therapist_id: str, start: dt.datetime, family: str) -> dict[str, Any]:
     """A session for a new family (the front desk's booking, through the API)."""
     return api.post("appointments", {
         "service_code": code, "start": start.isoformat(), "therapist_id": therapist_id,
         "client": {"first_name": "Lou", "last_name": family},
         "guardian": {"first_name": "Nadia", "last_name": family, "email": f"{family.lower()}@example.org"}})
-
-
-def eventually(check: Callable[[], Any], timeout: float = 30.0, every: float = 0.3) -> Any:
-    """Poll `check` until it returns something truthy (events travel between services: wait for the outcome)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            assert result, "the expected outcome did not happen in time"
-            return result
-        time.sleep(every)
 
 
 def admin_page(open_page, system, **options):
@@ -107,7 +72,7 @@ def test_the_settings_page_lists_each_settings_page_and_the_navigation_leads_to_
 def test_the_front_desk_gets_the_refusal_page_for_every_settings_screen(page, system):
     sign_in(page, system.login("front_desk"))
     assert page.locator("[data-nav='staff.settings']").count() == 0
-    api = AdminApi(system)
+    api = Api(system, "org_admin")
     therapist_id = api.get("therapists")[0]["id"]
     service_id = api.get("service-types")[0]["id"]
     for path in SCREENS + (f"/staff/settings/therapists/{therapist_id}", f"/staff/settings/service-types/{service_id}",
@@ -139,7 +104,7 @@ def test_an_admin_adds_a_service_type_and_a_refused_rule_is_said_beside_its_fiel
     page.get_by_label("Minimum notice (minutes)", exact=True).fill("1440")
     page.get_by_role("button", name="Save the rules").click()
     expect(page.get_by_text(f"The booking rules of Sensory integration {code} are saved.")).to_be_visible()
-    saved = next(s for s in AdminApi(system).get("service-types", limit=200) if s["code"] == code)
+    saved = next(s for s in Api(system, "org_admin").get("service-types", limit=200) if s["code"] == code)
     assert (saved["duration_minutes"], saved["buffer_before_minutes"], saved["min_notice_minutes"]) == (45, 10, 1440)
     page.goto("/staff/settings/service-types")
     expect(page.locator(f"[data-service-type={code}]")).to_contain_text("10 / 0 min")
@@ -174,7 +139,7 @@ def test_working_hours_with_a_lunch_break_and_a_day_off_are_saved_and_an_overlap
     assert interval_values(page, 1) == [("09:00", "17:00")]
     expect(page.locator("[data-weekday='2'] [data-test=day-off]")).to_be_visible()
     therapist_id = page.url.rstrip("/").rsplit("/", 1)[1]
-    saved = AdminApi(system).get(f"therapists/{therapist_id}")["working_hours"]
+    saved = Api(system, "org_admin").get(f"therapists/{therapist_id}")["working_hours"]
     assert sorted((h["weekday"], h["start"], h["end"]) for h in saved) == [
         (0, "09:00", "12:00"), (0, "13:00", "17:00"), (1, "09:00", "17:00")]
 
@@ -197,7 +162,7 @@ def interval_values(page, weekday: int) -> list[tuple[str, str]]:
 
 
 def test_time_off_and_a_closure_over_a_booked_session_list_that_session_to_reschedule(page, system, axe_source):
-    api = AdminApi(system)
+    api = Api(system, "org_admin")
     service = new_service(api)
     day = sunday(5)
     therapist = new_therapist(api, [service["code"]], [{"weekday": 6, "start": "07:00", "end": "09:00"}])
@@ -270,7 +235,7 @@ def test_an_admin_adds_a_room_and_a_second_room_of_that_name_is_refused_in_place
 
 
 def test_an_admin_adds_a_package_to_the_price_list_and_retires_it(page, system):
-    service = new_service(AdminApi(system))
+    service = new_service(Api(system, "org_admin"))
     sign_in(page, system.login("org_admin"))
     page.goto("/staff/settings/prices")
     page.get_by_label("Service", exact=True).select_option(service["code"])
@@ -290,12 +255,12 @@ def test_an_admin_adds_a_package_to_the_price_list_and_retires_it(page, system):
     row.get_by_role("button", name=re.compile("^Retire")).click()
     expect(row.locator("[data-test=retired]")).to_be_visible()
     expect(row.get_by_role("button", name=re.compile("^Offer again"))).to_be_visible()
-    [item] = AdminApi(system).get("price-list", service_code=service["code"])
+    [item] = Api(system, "org_admin").get("price-list", service_code=service["code"])
     assert (item["kind"], item["sessions"], item["unit_price"], item["active"]) == ("package", 5, "300.50", False)
 
 
 def test_every_settings_screen_is_accessible_in_english_and_french_and_fits_768_pixels(open_page, system, axe_source):
-    api = AdminApi(system)
+    api = Api(system, "org_admin")
     service = new_service(api)
     therapist = new_therapist(api, [service["code"]], [{"weekday": 6, "start": "09:00", "end": "12:00"}])
     price = api.post("price-list", {"service_code": service["code"], "service_name": service["name"],

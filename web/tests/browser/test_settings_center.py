@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
-import re
 import struct
-import time
 import uuid
 import zlib
 from email import policy
@@ -17,6 +15,7 @@ from playwright.sync_api import expect
 
 from servicekit.testing.pdf import pdf_text
 
+from .api import eventually
 from .conftest import assert_accessible, sign_in
 
 PAGE = "/staff/settings/center"
@@ -28,18 +27,6 @@ def api_token(system, login) -> dict[str, str]:
                          timeout=15)
     assert resp.status_code == 200, resp.text
     return {"Authorization": f"Bearer {resp.json()['access_token']}"}
-
-
-def eventually(probe, timeout: float = 60.0, what: str = "condition"):
-    """Poll until `probe()` is truthy: events take a moment to cross services."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.25)
 
 
 @pytest.fixture()

@@ -9,14 +9,15 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from .conftest import assert_accessible, sign_in
-from .test_settings import ZONE, AdminApi, book, eventually, new_service, new_therapist, sunday, tag
+from .api import Api, eventually
+from .test_settings import ZONE, book, new_service, new_therapist, sunday, tag
 
 KIND = "staff_cancel_withdrawn"  # a front-desk alert: no other test reads its text
 
 
 def test_a_template_edit_with_an_unknown_placeholder_is_refused_beside_the_field_and_a_valid_one_kept(
         page, system, axe_source):
-    api = AdminApi(system)
+    api = Api(system, "org_admin")
     original = api.get(f"notification-templates/{KIND}")
     try:
         sign_in(page, system.login("org_admin"))
@@ -39,12 +40,13 @@ def test_a_template_edit_with_an_unknown_placeholder_is_refused_beside_the_field
         expect(page.get_by_label("E-mail text", exact=True)).to_have_value(re.compile(re.escape(line)))
         assert line in api.get(f"notification-templates/{KIND}")["body"]
     finally:
-        api.call("PUT", f"notification-templates/{KIND}",
-                 {name: original[name] for name in ("subject", "body", "sms_text")})
+        restored = api.call("PUT", f"notification-templates/{KIND}",
+                            json={name: original[name] for name in ("subject", "body", "sms_text")})
+        assert restored.status_code == 200, restored.text
 
 
 def test_the_log_finds_a_family_s_messages_filters_by_status_and_a_failed_one_is_resent(page, system, axe_source):
-    api = AdminApi(system)
+    api = Api(system, "org_admin")
     service = new_service(api)
     therapist = new_therapist(api, [service["code"]], [{"weekday": 6, "start": "07:00", "end": "09:00"}])
     family = f"Log{tag()}"

@@ -8,49 +8,16 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-import time
 import uuid
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-import requests
 from playwright.sync_api import expect
 
+from .api import Api, eventually
 from .conftest import assert_accessible, sign_in
 
 AMELIE = "amelie@sunnysteps.example"  # the demo centre's occupational therapist
-
-
-class Api:
-    """The public API as one person (or anonymously)."""
-
-    def __init__(self, system, login=None) -> None:
-        self.base = f"{system.url}/api/v1"
-        self.session = requests.Session()
-        if login is not None:
-            resp = requests.post(f"{self.base}/auth/login", json={"email": login.email, "password": login.password},
-                                 timeout=15)
-            assert resp.status_code == 200, resp.text
-            self.session.headers["Authorization"] = f"Bearer {resp.json()['access_token']}"
-
-    def get(self, path: str, **params: Any) -> Any:
-        resp = self.session.get(f"{self.base}{path}", params=params, timeout=15)
-        assert resp.status_code == 200, f"GET {path}: {resp.status_code} {resp.text}"
-        return resp.json()
-
-    def post(self, path: str, body: dict | None = None, **params: Any) -> requests.Response:
-        return self.session.post(f"{self.base}{path}", json=body or {}, params=params, timeout=15)
-
-
-def wait_for(probe: Callable[[], Any], what: str, timeout: float = 40.0) -> Any:
-    """Poll until `probe()` is truthy: each hop between services is an event and takes a moment."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = probe()
-        if found:
-            return found
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
 
 
 def therapist_login(system, email: str = AMELIE):
@@ -70,7 +37,7 @@ def book(system, weeks_ahead: int = 2) -> dict[str, Any]:
         "from": monday.isoformat(), "to": (monday + dt.timedelta(days=4)).isoformat()})
     family = f"Test{uuid.uuid4().hex[:6]}"
     for slot in random.sample(slots, min(len(slots), 5)):
-        resp = anonymous.post("/appointments", {
+        resp = anonymous.send("/appointments", {
             "service_code": "OT", "start": slot["start"], "therapist_id": therapist["id"],
             "client": {"first_name": "Lina", "last_name": family, "birth_date": "2019-05-04"},
             "guardian": {"first_name": "Maya", "last_name": family, "email": f"maya.{family.lower()}@example.org"}})
@@ -83,14 +50,14 @@ def signed_quotation(system, lines: list[dict[str, Any]] | None = None, weeks_ah
     """book -> opportunity -> quotation -> send -> sign: what the spine gives before the tasks exist."""
     desk = Api(system, system.login("front_desk"))
     appointment = book(system, weeks_ahead)
-    [opportunity] = wait_for(lambda: desk.get("/opportunities", appointment_id=appointment["id"]), "opportunity")
+    [opportunity] = eventually(lambda: desk.get("/opportunities", appointment_id=appointment["id"]), "opportunity")
     lines = lines or [{"service_code": "OT", "quantity": 1}]
-    quotation = wait_for(lambda: (r := desk.post("/quotations", {"opportunity_id": opportunity["id"], "lines": lines}))
+    quotation = eventually(lambda: (r := desk.send("/quotations", {"opportunity_id": opportunity["id"], "lines": lines}))
                          .status_code == 201 and r.json(), "quotation")
-    sent = desk.post(f"/quotations/{quotation['id']}/send")
+    sent = desk.send(f"/quotations/{quotation['id']}/send")
     assert sent.status_code == 200, sent.text
     token = parse_qs(urlparse(sent.json()["share_url"]).query)["access_token"][0]
-    signed = Api(system).post(f"/quotations/{quotation['id']}/sign", {"signer_name": "Maya Parent",
+    signed = Api(system).send(f"/quotations/{quotation['id']}/sign", {"signer_name": "Maya Parent",
                                                                      "signature": "Maya Parent"}, access_token=token)
     assert signed.status_code == 200, signed.text
     return {"appointment": appointment, "client_id": opportunity["client_id"], "quotation": quotation,
@@ -100,16 +67,16 @@ def signed_quotation(system, lines: list[dict[str, Any]] | None = None, weeks_ah
 def tasks_of(system, quotation_id: str, count: int = 1) -> list[dict[str, Any]]:
     """The task(s) tasks created from quotation.signed."""
     desk = Api(system, system.login("front_desk"))
-    return wait_for(lambda: (found := desk.get("/tasks", quotation_id=quotation_id)) and len(found) >= count
+    return eventually(lambda: (found := desk.get("/tasks", quotation_id=quotation_id)) and len(found) >= count
                     and found, "tasks from quotation.signed")
 
 
 def complete(system, task: dict[str, Any]) -> None:
     """The desk assigns Amélie; she logs her time and completes the task (-> task.completed)."""
     desk, amelie = Api(system, system.login("front_desk")), Api(system, therapist_login(system))
-    assert desk.post(f"/tasks/{task['id']}/assign", {"therapist_id": ot_therapist(system)["id"]}).status_code == 200
-    assert amelie.post(f"/tasks/{task['id']}/timesheets", {"minutes": 55, "note": "Fine motor work."}).status_code == 201
-    assert amelie.post(f"/tasks/{task['id']}/status", {"status": "completed"}).status_code == 200
+    assert desk.send(f"/tasks/{task['id']}/assign", {"therapist_id": ot_therapist(system)["id"]}).status_code == 200
+    assert amelie.send(f"/tasks/{task['id']}/timesheets", {"minutes": 55, "note": "Fine motor work."}).status_code == 201
+    assert amelie.send(f"/tasks/{task['id']}/status", {"status": "completed"}).status_code == 200
 
 
 def card(page, column: str, task_id: str):
@@ -148,7 +115,7 @@ def test_a_change_the_task_no_longer_allows_is_refused_on_its_card(page, system)
     unassigned = card(page, "unassigned", task["id"])
     expect(unassigned).to_be_visible()
     # Meanwhile, at another desk, the family's task is cancelled: the board on this screen is now stale.
-    assert Api(system, system.login("front_desk")).post(
+    assert Api(system, system.login("front_desk")).send(
         f"/tasks/{task['id']}/status", {"status": "cancelled", "reason": "family moved"}).status_code == 200
     unassigned.get_by_label("Therapist").select_option(label="Amélie Laurent")
     unassigned.locator("[data-test=assign]").click()
@@ -163,7 +130,7 @@ def test_a_therapist_logs_time_and_completes_her_own_task_from_its_page(open_pag
     spine = signed_quotation(system)
     [task] = tasks_of(system, spine["quotation"]["id"])
     desk = Api(system, system.login("front_desk"))
-    assert desk.post(f"/tasks/{task['id']}/assign", {"therapist_id": ot_therapist(system)["id"]}).status_code == 200
+    assert desk.send(f"/tasks/{task['id']}/assign", {"therapist_id": ot_therapist(system)["id"]}).status_code == 200
     page = open_page()
     sign_in(page, therapist_login(system))
     page.goto("/staff/tasks")

@@ -15,7 +15,6 @@ from servicekit.testing.center import center_event, settings_on_fresh_database
 from notifications.dispatch import dispatch_once
 
 from ..helpers import apply, client_event, invoice_paid, notifications_for, quotation_sent
-from ..servers import Mailbox
 
 
 @pytest.fixture(scope="module")
@@ -64,12 +63,6 @@ def test_a_message_queued_after_a_change_carries_the_new_name_address_and_phone(
     apply(db, paid)
     [confirmation] = notifications_for(db, paid.id)
     assert "Centre Soleil Levant\n3 place Bellecour" in confirmation.body_text
-
-
-@pytest.fixture(scope="module")
-def mailbox():
-    with Mailbox() as box:
-        yield box
 
 
 def test_e_mails_come_from_the_centres_name_and_answers_go_to_its_address(db, settings, mailbox):

@@ -13,25 +13,7 @@ from notifications.models import Notification
 from ..helpers import (account_invited, appointment_event, apply, client_event, follow_up, future, invoice_paid,
                        invoice_issued, messages_about, notifications_for, now, outbox_events, quotation_sent,
                        quotation_signed, reminders_of, set_preferences, unique_email)
-from ..servers import PDF, Mailbox, PdfServer, SmsApi
-
-
-@pytest.fixture(scope="module")
-def mailbox():
-    with Mailbox() as box:
-        yield box
-
-
-@pytest.fixture(scope="module")
-def sms_api():
-    with SmsApi() as api:
-        yield api
-
-
-@pytest.fixture(scope="module")
-def documents():
-    with PdfServer() as server:
-        yield server
+from ..servers import PDF
 
 
 @pytest.fixture(scope="module")

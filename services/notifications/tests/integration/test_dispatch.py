@@ -13,19 +13,12 @@ from notifications.dispatch import (INTERRUPTED, claim_due, dispatch_loop, dispa
 from notifications.models import Notification
 
 from ..helpers import logged, now, outbox_events, reload
-from ..servers import Mailbox
 
 
 @pytest.fixture(scope="module")
 def settings(spec, make_settings, tmp_path_factory):
     # SMS queued by other tests may be sent here too: the file provider writes under a throwaway VAR_DIR.
     return dataclasses.replace(make_settings(spec), var_dir=tmp_path_factory.mktemp("var"))
-
-
-@pytest.fixture(scope="module")
-def mailbox():
-    with Mailbox() as box:
-        yield box
 
 
 @pytest.fixture()

@@ -22,20 +22,6 @@ from notifications.dispatch import INTERRUPTED, dispatch_once, recover_own_claim
 from notifications.models import Notification
 
 from ..helpers import logged, now, outbox_events, reload
-from ..servers import Mailbox, SmsApi
-
-
-
-@pytest.fixture(scope="module")
-def mailbox():
-    with Mailbox() as box:
-        yield box
-
-
-@pytest.fixture(scope="module")
-def sms_api():
-    with SmsApi() as api:
-        yield api
 
 
 @pytest.fixture(scope="module")

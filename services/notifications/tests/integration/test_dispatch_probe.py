@@ -10,7 +10,6 @@ from servicekit.testing.probes import RecordingProbe
 from notifications.dispatch import dispatch_loop
 
 from ..helpers import logged, reload
-from ..servers import Mailbox
 
 
 class Rounds(threading.Event):
@@ -30,12 +29,6 @@ class Rounds(threading.Event):
 @pytest.fixture(scope="module")
 def settings(spec, make_settings, tmp_path_factory):
     return dataclasses.replace(make_settings(spec), var_dir=tmp_path_factory.mktemp("var"))
-
-
-@pytest.fixture(scope="module")
-def mailbox():
-    with Mailbox() as box:
-        yield box
 
 
 def test_a_working_round_makes_the_dispatcher_ready_and_each_send_beats(db, settings, mailbox):
