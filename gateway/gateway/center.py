@@ -141,14 +141,21 @@ def stored_logo(session: Session) -> tuple[bytes, str, str]:
 
 
 def ensure_center(settings: GatewaySettings, db: Database | None = None) -> bool:
-    """Store the record from the environment unless it exists (never overwritten), and publish it once."""
+    """Store the record from the environment unless it exists (never overwritten); not announced.
+
+    Every service already reads the same environment until the first change, and an event published now
+    could find no queue to go to: migrations run before any consumer has declared its queue, so it would be
+    routed nowhere (the reliability suite caught billing and notifications missing it).
+    """
     database = db or Database(settings.database_url, settings.service, pool_size=1,
                               connect_timeout=settings.db_connect_timeout)
     try:
         with database.transaction() as session:
             if session.scalars(lock_for_update(select(Center.id).where(Center.id == ROW))).first() is not None:
                 return False
-            _publish(session, from_environment(settings), settings, None)
+            record = from_environment(settings)
+            record.version = 1
+            session.add(record)
         log.info("stored the centre's details from the environment (%s)", settings.center_name)
         return True
     finally:

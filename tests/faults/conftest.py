@@ -111,7 +111,9 @@ def faults_system(tmp_path_factory, database_factory, postgres_admin_url, run_id
         seed.seed(config.gateway_url, stack.env["ADMIN_EMAIL"], stack.env["ADMIN_PASSWORD"])
         slots, therapists = _slot_pool(config.gateway_url)
         checker = Checker(direct, config.mail_dir, node.url, "")
-        yield FaultSystem(stack, node, amqp_proxy, pg_proxy, checker, slots, therapists, config.gateway_url, ports)
+        # The components with events (web has none): what the scenarios look at.
+        evented = {c.name: ports[c.name] for c in COMPONENTS}
+        yield FaultSystem(stack, node, amqp_proxy, pg_proxy, checker, slots, therapists, config.gateway_url, evented)
     finally:
         stack.stop()
         node.stop()

@@ -168,12 +168,13 @@ def fresh_db(database_factory, spec):
     database.dispose()
 
 
-def test_the_record_is_seeded_once_from_the_environment_and_published(fresh_db, settings):
+def test_the_record_is_seeded_once_from_the_environment_without_an_event(fresh_db, settings):
     config = dataclasses.replace(settings, center_name="Centre Arc-en-ciel", center_language="fr")
     assert center.ensure_center(config, fresh_db) is True
     assert center.ensure_center(dataclasses.replace(config, center_name="Another"), fresh_db) is False
     with fresh_db.transaction() as session:
         stored = center.current(session, config)
         assert (stored.name, stored.language, stored.version) == ("Centre Arc-en-ciel", "fr", 1)
-    [published] = outbox_events(fresh_db, "center.updated")
-    assert published["data"]["name"] == "Centre Arc-en-ciel" and published["data"]["version"] == 1
+    # Nothing to announce (the services read the same environment), and nothing to lose: migrations run before
+    # any consumer's queue exists, so an event now would be routed nowhere.
+    assert outbox_events(fresh_db, "center.updated") == []
