@@ -1,11 +1,12 @@
 """Calls that leave the system (an e-mail, an SMS, later a payment or a webhook): never redo an accepted one.
 
-The pattern, for every such call: the intent is a committed row (claimed by one worker); the call is made once;
-the moment the other side accepts it, its answer is written to a local `AcceptedJournal` (before anything
+The pattern, for every such call: the intent is a committed row (claimed by one worker); the worker marks the
+one call it has in hand (`trying`); the call is made once; the moment the other side accepts it, its answer is written to a local `AcceptedJournal` (before anything
 else happens); then the outcome is recorded in the database with `record_outcome`, which waits out a database
 that is away instead of giving the row back. Only once the database holds the outcome is the journal entry
 forgotten. A worker that dies between the journal write and the record finds the entry when it starts again
-and records it without calling out a second time.
+and records it without calling out a second time; and it knows which of its claimed rows it had in hand (that
+one may have left: a real attempt) and which it never touched (those go back without costing an attempt).
 """
 from __future__ import annotations
 
@@ -93,6 +94,18 @@ class AcceptedJournal:
     def forget(self, key: str) -> None:
         """The database holds the outcome now: the entry has done its job."""
         self._path(key).unlink(missing_ok=True)
+
+    def trying(self, key: str) -> None:
+        """The call `key` is about to be made. Not fsynced: it only spares untouched rows an attempt after a crash."""
+        self._path(key).with_suffix(".trying").touch()
+
+    def done(self, key: str) -> None:
+        """The call `key` has its outcome recorded (or never left): it is no longer in hand."""
+        self._path(key).with_suffix(".trying").unlink(missing_ok=True)
+
+    def in_hand(self) -> set[str]:
+        """The calls that were in hand when the worker stopped (at most one per worker, the one it was making)."""
+        return {path.stem for path in self.folder.glob("*.trying")}
 
     def pending(self) -> dict[str, str]:
         """Every accepted call whose outcome may not be recorded yet: key -> answer."""

@@ -127,16 +127,21 @@ def deliver(db: Database, settings: NotificationsSettings, item: Outgoing, journ
     """
     answer = journal.answer(item.id)
     if answer is None:
+        journal.trying(item.id)
         try:
             answer = _send(settings, item)
         except SEND_FAILURES as exc:
             _record_failure(db, settings, item, exc)
+            journal.done(item.id)
             return False
         journal.record(item.id, answer)
         faults.crash_point("dispatcher_before_record")  # test-only: the crash the journal is there for
         SENT.labels(item.channel, item.kind).inc()
         log.info("notification %s (%s) accepted for %s", item.id, item.channel, item.recipient)
-    return record_sent(db, journal, item.id, answer, wait)
+    if not record_sent(db, journal, item.id, answer, wait):
+        return False
+    journal.done(item.id)
+    return True
 
 
 def _record_failure(db: Database, settings: NotificationsSettings, item: Outgoing, exc: Exception) -> None:

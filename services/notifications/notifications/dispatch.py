@@ -52,15 +52,23 @@ def settle_journal(db: Database, journal: AcceptedJournal, wait: Callable[[float
 def recover_own_claims(db: Database, settings: NotificationsSettings, journal: AcceptedJournal) -> int:
     """At start: rows an earlier life of this dispatcher claimed and never sent go back to the queue at once.
 
-    (Rows it sent are in the journal and were settled first; other dispatchers' rows wait for STALE_SENDING.)
+    The one it had in hand may have left (a crash mid-send): that was an attempt, retried after the usual
+    backoff. The rest of its batch was never tried: due again now, without costing an attempt (else a
+    dispatcher that keeps dying would push messages it never touched hours away, then fail them).
+    Rows it sent are in the journal and were settled first; other dispatchers' rows wait for STALE_SENDING.
     """
-    now, accepted = utcnow(), set(journal.pending())
+    now, accepted, in_hand = utcnow(), set(journal.pending()), journal.in_hand()
     with db.transaction() as session:
         mine = session.scalars(_lockable(db, select(Notification).where(
             Notification.status == "sending", Notification.claimed_by == journal.identity))).all()
         mine = [notification for notification in mine if notification.id not in accepted]
         for notification in mine:
-            retry_or_fail(session, notification, INTERRUPTED, settings, now)
+            if notification.id in in_hand:
+                retry_or_fail(session, notification, INTERRUPTED, settings, now)
+            else:
+                notification.status, notification.attempts = "queued", notification.attempts - 1
+    for key in in_hand:
+        journal.done(key)
     return len(mine)
 
 

@@ -14,6 +14,15 @@ def test_an_accepted_call_is_remembered_with_its_answer_until_forgotten(tmp_path
     assert journal.answer("3f1c0b5e-0000-4000-8000-000000000001") is None and journal.pending() == {}
 
 
+def test_the_call_in_hand_is_known_after_a_restart_until_done_and_is_not_an_accepted_one(tmp_path):
+    journal = AcceptedJournal(tmp_path / "journal")
+    journal.trying("row.1")
+    again = AcceptedJournal(tmp_path / "journal")
+    assert again.in_hand() == {"row.1"} and again.pending() == {}
+    again.done("row.1")
+    assert journal.in_hand() == set()
+
+
 def test_keys_that_are_not_plain_identifiers_are_refused(tmp_path):
     journal = AcceptedJournal(tmp_path)
     for key in ("../escape", "", "a/b", ".hidden"):

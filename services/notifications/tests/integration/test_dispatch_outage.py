@@ -166,9 +166,16 @@ def test_a_message_in_the_journal_is_recorded_without_being_sent_again(db, setti
 def test_at_start_a_dispatcher_requeues_at_once_what_it_claimed_and_never_sent_but_not_others_claims(
         db, settings):
     journal = AcceptedJournal(settings.journal_dir)
-    mine = logged(db, status="sending", attempts=1, claimed_by=journal.identity)
+    in_hand = logged(db, status="sending", attempts=3, claimed_by=journal.identity)
+    untouched = logged(db, status="sending", attempts=3, claimed_by=journal.identity)
     theirs = logged(db, status="sending", attempts=1, claimed_by="another-dispatcher")
-    assert recover_own_claims(db, settings, journal) >= 1
-    back = reload(db, mine.id)
-    assert (back.status, back.last_error) == ("queued", INTERRUPTED)
+    journal.trying(in_hand.id)  # it died sending this one; the rest of its batch was never tried
+    assert recover_own_claims(db, settings, journal) >= 2
+    tried = reload(db, in_hand.id)
+    assert (tried.status, tried.attempts, tried.last_error) == ("queued", 3, INTERRUPTED)
+    assert tried.next_attempt_at > now() + dt.timedelta(minutes=1)  # it may have left: the usual backoff
+    back = reload(db, untouched.id)
+    assert (back.status, back.attempts, back.last_error) == ("queued", 2, None)  # no attempt spent
+    assert back.next_attempt_at <= now()  # due again at once
+    assert journal.in_hand() == set()
     assert reload(db, theirs.id).status == "sending"  # theirs waits for the stale timeout
