@@ -85,7 +85,13 @@ def create_client(session: Session, person: dict[str, Any], guardians: list[dict
 
 
 def match_or_create_family(session: Session, data: dict[str, Any]) -> tuple[Client, Contact]:
-    """The client and guardian a booking is for: by client id, else guardian e-mail + child's name, else new."""
+    """The client and guardian a booking is for: by client id, else guardian e-mail + child's name, else new.
+
+    A booking never adds or changes a known client's guardians (whoever books, staff or anonymous): if it names
+    someone not on file, the opportunity goes to the client's first guardian and the timeline says so.
+    Guardians and portal access change only through the client record (else anyone who may book could give
+    themselves a family's portal login).
+    """
     child, guardian_data = data["client"], data["guardian"]
     birth = dt.date.fromisoformat(child["birth_date"]) if child.get("birth_date") else None
     guardian = _find_contact_by_email(session, guardian_data.get("email"))
@@ -96,13 +102,12 @@ def match_or_create_family(session: Session, data: dict[str, Any]) -> tuple[Clie
     if client is None:
         client = create_client(session, {**child, "birth_date": birth}, [guardian_data])
         return client, client.guardians[0]
-    if guardian is None:
-        guardian = new_contact(session, guardian_data)
-        session.flush()
-    if guardian not in client.guardians:
-        link(session, client, guardian)
-        add_event(session, "client.updated", client_payload(client))
-    return client, guardian
+    if guardian in client.guardians:
+        return client, guardian
+    record_activity(session, client.id, "booking_guardian_not_on_file",
+                    f"A booking named {guardian_data.get('email') or 'a guardian'} who is not on this client's "
+                    "file; not added (add contacts from the client record)")
+    return client, client.guardians[0]
 
 
 def get_client(session: Session, client_id: str, principal: Principal) -> Client:

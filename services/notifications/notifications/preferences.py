@@ -89,8 +89,9 @@ def save(session: Session, client_id: str, data: dict[str, Any], principal: Prin
     for name, value in values.items():
         setattr(row, name, value)
     row.updated_by = principal.user_id
-    if principal.role == CLIENT and row.email and not row.opt_out:
-        # The family itself asks for messages at this address again: undo an earlier unsubscribe.
+    if principal.role == CLIENT and row.email and not row.opt_out and row.email == principal.email.strip().lower():
+        # The family asks for messages at its own sign-in address again: undo its earlier unsubscribe. Never
+        # for another address (else anyone could undo someone else's unsubscribe by typing it here).
         session.execute(delete(OptOut).where(OptOut.address == row.email))
     session.flush()
     return row
@@ -102,13 +103,19 @@ def is_unsubscribed(session: Session, address: str | None) -> bool:
 
 
 def for_appointment(session: Session, appointment: Appointment, settings: NotificationsSettings) -> Contact:
-    """Settings overrides first, then the guardian who booked, then the client's guardian from the CRM."""
+    """Settings overrides first, then the client's guardian from the CRM, then the guardian named in the booking.
+
+    The CRM's guardian comes before whoever a booking names: a booking for a known client may name anyone
+    (staff type it), and that person must not receive the family's messages and their one-click links.
+    """
     row = session.get(ReminderSetting, appointment.client_id) if appointment.client_id else None
     known = session.get(Recipient, appointment.client_id) if appointment.client_id else None
+    if known is not None and not (known.email or known.phone):
+        known = None
     return Contact(
-        name=appointment.guardian_name or (known.guardian_name if known else ""),
-        email=(row.email if row else None) or appointment.guardian_email or (known.email if known else None),
-        phone=(row.phone if row else None) or appointment.guardian_phone or (known.phone if known else None),
+        name=(known.guardian_name if known else "") or appointment.guardian_name or "",
+        email=(row.email if row else None) or (known.email if known else None) or appointment.guardian_email,
+        phone=(row.phone if row else None) or (known.phone if known else None) or appointment.guardian_phone,
         timezone=(row.timezone if row else None) or settings.center_timezone,
         opted_out=bool(row and row.opt_out))
 

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from servicekit.messaging.consumer import apply_event
 
 from crm.handlers import handlers
-from crm.models import Client, Opportunity
+from crm.models import Activity, Client, Opportunity
 
 from ..helpers import booked, event, outbox_events
 
@@ -58,6 +58,24 @@ def test_a_sibling_gets_their_own_client_under_the_same_guardian(db):
     a = opportunity_for(db, first.data["appointment_id"])
     b = opportunity_for(db, second.data["appointment_id"])
     assert a.client_id != b.client_id and a.contact_id == b.contact_id
+
+
+def test_a_booking_for_a_known_client_never_adds_a_guardian_nor_announces_one(db):
+    """Security finding 1: staff booking a family's child with their own e-mail got that family's portal login."""
+    family = booked(email="real.parent@example.org", last="Known-g1")
+    apply(db, family)
+    client_id = opportunity_for(db, family.data["appointment_id"]).client_id
+    intruder = booked(email="intruder@example.org", last="Known-g1", client_id=client_id)
+    apply(db, intruder)
+    opp = opportunity_for(db, intruder.data["appointment_id"])
+    with db.transaction() as s:
+        client = s.get(Client, client_id)
+        assert [g.email for g in client.guardians] == ["real.parent@example.org"]
+        assert opp.client_id == client_id and opp.contact_id == client.guardians[0].id
+        notes = s.scalars(select(Activity.summary).where(Activity.client_id == client_id,
+                                                         Activity.kind == "booking_guardian_not_on_file")).all()
+    assert len(notes) == 1 and "intruder@example.org" in notes[0]
+    assert outbox_events(db, "client.updated", client_id=client_id) == []
 
 
 def test_quotation_sent_then_signed_moves_the_opportunity_to_won_and_activates_the_client(db):

@@ -135,11 +135,23 @@ def test_one_click_unsubscribe_by_post_and_a_forged_link_is_403(client, db, sett
 def test_the_family_choosing_messages_again_undoes_its_unsubscribe(client, db, settings, tokens):
     client_id, address = str(uuid.uuid4()), f"back-{uuid.uuid4().hex[:8]}@example.org"
     client.get(unsubscribe_path(db, settings, address))
-    family = tokens.headers("client", client_ids=[client_id])
+    family = tokens.headers("client", client_ids=[client_id], email=address.upper())
     client.put(f"/api/v1/reminder-settings/{client_id}", headers=family,
                json={"channels": ["email"], "lead_hours": 24, "email": address})
     with db.transaction() as s:
         assert s.get(OptOut, address) is None
+
+
+def test_a_family_cannot_undo_someone_elses_unsubscribe_by_typing_their_address(client, db, settings, tokens):
+    """Security finding 10."""
+    client_id, victim = str(uuid.uuid4()), f"victim-{uuid.uuid4().hex[:8]}@example.org"
+    client.get(unsubscribe_path(db, settings, victim))
+    family = tokens.headers("client", client_ids=[client_id], email="someone.else@example.org")
+    resp = client.put(f"/api/v1/reminder-settings/{client_id}", headers=family,
+                      json={"channels": ["email"], "lead_hours": 24, "email": victim})
+    assert resp.status_code == 200
+    with db.transaction() as s:
+        assert s.get(OptOut, victim) is not None
 
 
 def test_a_head_request_from_a_link_checker_does_not_use_the_link(client, db, settings):

@@ -51,6 +51,16 @@ def test_booking_queues_the_session_booked_email_to_the_guardian(db):
     assert outbox_events(db, "notification.sent", event_id=env.id) == []
 
 
+def test_a_booking_for_a_known_client_writes_to_the_guardian_on_file_not_to_whoever_the_booking_names(db):
+    """Security finding 1: a staff member booking with their own e-mail must not receive the family's links."""
+    family = client_event()
+    apply(db, family)
+    env = booked(email="intruder@example.org", client_id=family.data["client_id"])
+    apply(db, env)
+    [mail] = notifications_for(db, env.id)
+    assert mail.recipient == family.data["guardians"][0]["email"]
+
+
 def test_quotation_sent_queues_the_link_to_the_recipient_email(db):
     env = quotation_sent()
     apply(db, env)
