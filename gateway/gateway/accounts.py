@@ -57,9 +57,8 @@ def _require_org_admin_for(principal: Principal, what: str) -> None:
 
 
 def create_user(session: Session, data: dict[str, Any], principal: Principal) -> User:
-    """A staff account with a password; a therapist account must name its therapist record."""
-    if data["role"] == ORG_ADMIN:
-        _require_org_admin_for(principal, "create another org_admin")
+    """A staff account with a password (the owner's job); a therapist account must name its therapist record."""
+    _require_org_admin_for(principal, "create staff accounts")
     therapist_id = str(data["therapist_id"]) if data.get("therapist_id") else None
     if data["role"] == THERAPIST and therapist_id is None:
         raise field_error("therapist_id", "A therapist account needs the id of its therapist record.")
@@ -101,7 +100,18 @@ def update_user(session: Session, user: User, changes: dict[str, Any], principal
     return user
 
 
+# What an office manager (admin) may change on a family's portal account; staff accounts are the owner's alone.
+PORTAL_FIELDS_FOR_ADMIN = frozenset({"name", "active"})
+
+
 def _check_role_change(session: Session, user: User, changes: dict[str, Any], principal: Principal) -> None:
+    if principal.role != ORG_ADMIN:
+        # DESIGN §1: staff accounts and roles belong to the org_admin. An admin may rename or (de)activate a
+        # family's portal account, never set its password (that would let them sign in as the family).
+        if user.role != CLIENT:
+            _require_org_admin_for(principal, "change staff accounts, their roles or their passwords")
+        if set(changes) - PORTAL_FIELDS_FOR_ADMIN:
+            _require_org_admin_for(principal, "set a portal account's password or role")
     if user.role == ORG_ADMIN or changes.get("role") == ORG_ADMIN:
         _require_org_admin_for(principal, "change an org_admin account or grant the org_admin role")
     if "role" in changes and (user.role == CLIENT) != (changes["role"] == CLIENT):

@@ -50,24 +50,30 @@ def _grant(session: Session, email: str, guardian: dict[str, Any], client_id: st
 
 
 def invite(session: Session, user_id: str, settings: GatewaySettings) -> dict[str, Any]:
-    """A fresh activation link for a portal account (earlier unused links stop working)."""
+    """E-mail a fresh activation link to the family's own address (earlier unused links stop working).
+
+    The link goes only to the account's address, never back to the caller, and never for an account already
+    in use: else whoever may invite could take a family's account over.
+    """
     user = get_user(session, user_id, for_update=True)
     if user.role != CLIENT:
         raise Conflict("Invitations are for portal (family) accounts; an administrator sets staff passwords.")
     if user.password_hash is not None and not user.active:
         raise Conflict("This portal account was deactivated by an administrator; reactivate it first.")
+    if user.password_hash is not None:
+        raise Conflict("This family already uses its portal account: they sign in with their own password.")
     now = utcnow()
     session.execute(update(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None),
                                              Invitation.expires_at > now).values(expires_at=now))
     raw = secrets.token_urlsafe(32)
     invitation = Invitation(user_id=user.id, token_hash=tokens.digest(raw), expires_at=now + INVITATION_TTL)
     session.add(invitation)
-    link = {"activation_url": f"{settings.public_base_url}/activate?token={raw}", "expires_at": invitation.expires_at}
     # The notifications service e-mails the link (the welcome e-mail).
     add_event(session, "account.invited", {
         "user_id": user.id, "email": user.email, "client_ids": list(user.client_ids or []),
-        "activation_url": link["activation_url"], "expires_at": invitation.expires_at.isoformat()})
-    return link
+        "activation_url": f"{settings.public_base_url}/activate?token={raw}",
+        "expires_at": invitation.expires_at.isoformat()})
+    return {"sent_to": user.email, "expires_at": invitation.expires_at}
 
 
 def _awaiting_invitation(session: Session, user: User, now: dt.datetime) -> bool:

@@ -95,7 +95,9 @@ class UserQuery(PageArgs):
 
 
 class InvitationOut(Schema):
-    activation_url = fields.String()
+    """The invitation went to the family's address (the link itself is never returned to the caller)."""
+
+    sent_to = fields.Email()
     expires_at = fields.AwareDateTime()
 
 

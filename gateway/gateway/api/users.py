@@ -1,9 +1,9 @@
-"""/api/v1/users: staff accounts (administrators) and portal invitations (front desk)."""
+"""/api/v1/users: staff accounts (the owner manages them, office managers read them) and portal invitations."""
 from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from servicekit.auth import ADMIN, AUTHENTICATED, FRONT_DESK, access, current_principal
+from servicekit.auth import ADMIN, AUTHENTICATED, FRONT_DESK, ORG_ADMIN, access, current_principal
 from servicekit.db import request_session, unit_of_work
 from servicekit.pagination import paginate
 
@@ -43,7 +43,7 @@ def list_users(args):
 
 
 @blp.route("/users", methods=["POST"])
-@access(ADMIN)
+@access(ORG_ADMIN)
 @blp.arguments(UserIn)
 @blp.response(201, UserOut)
 def create_user(data):

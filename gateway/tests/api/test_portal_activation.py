@@ -22,8 +22,16 @@ def invite(client, tokens, user, role="front_desk"):
     return client.post(f"/api/v1/users/{user.id}/invitation", headers=tokens.headers(role))
 
 
-def token_of(resp):
-    return parse_qs(urlparse(resp.json["activation_url"]).query)["token"][0]
+def emailed_token(db, user):
+    """The token of the latest welcome e-mail's link (the answer to the caller never carries it)."""
+    invited = outbox_events(db, "account.invited", user_id=user.id)[-1]
+    return parse_qs(urlparse(invited["data"]["activation_url"]).query)["token"][0]
+
+
+def invited_token(client, db, tokens, user):
+    resp = invite(client, tokens, user)
+    assert resp.status_code == 201 and set(resp.json) == {"sent_to", "expires_at"}
+    return emailed_token(db, user)
 
 
 def activate(client, token, password=NEW_PASSWORD):
@@ -33,11 +41,13 @@ def activate(client, token, password=NEW_PASSWORD):
 def test_front_desk_invites_and_the_family_activates_its_account(client, db, tokens, settings, keypair):
     family = portal_account(db)
     resp = invite(client, tokens, family)
-    assert resp.status_code == 201
-    assert resp.json["activation_url"].startswith(f"{settings.public_base_url}/activate?token=")
+    assert resp.status_code == 201 and resp.json["sent_to"] == family.email
+    assert "activation_url" not in resp.json  # the link goes to the family's address only
+    link = outbox_events(db, "account.invited", user_id=family.id)[0]["data"]["activation_url"]
+    assert link.startswith(f"{settings.public_base_url}/activate?token=")
     expires = dt.datetime.fromisoformat(resp.json["expires_at"])
     assert dt.timedelta(days=6, hours=23) < expires - dt.datetime.now(dt.timezone.utc) <= dt.timedelta(days=7)
-    activated = activate(client, token_of(resp))
+    activated = activate(client, emailed_token(db, family))
     assert activated.status_code == 200 and activated.json["user"]["role"] == "client"
     principal = TokenVerifier(keypair.public_pem, "therapy-gateway", "therapy-api").verify(
         activated.json["access_token"])
@@ -48,7 +58,7 @@ def test_front_desk_invites_and_the_family_activates_its_account(client, db, tok
 
 
 def test_an_activation_link_works_once(client, db, tokens):
-    token = token_of(invite(client, tokens, portal_account(db)))
+    token = invited_token(client, db, tokens, portal_account(db))
     assert activate(client, token).status_code == 200
     again = activate(client, token, "another long password")
     assert again.status_code == 410 and again.mimetype == "application/problem+json"
@@ -56,7 +66,7 @@ def test_an_activation_link_works_once(client, db, tokens):
 
 def test_an_expired_activation_link_is_410(client, db, tokens):
     family = portal_account(db)
-    token = token_of(invite(client, tokens, family))
+    token = invited_token(client, db, tokens, family)
     with db.transaction() as s:
         s.execute(update(Invitation).where(Invitation.user_id == family.id)
                   .values(expires_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)))
@@ -65,18 +75,27 @@ def test_an_expired_activation_link_is_410(client, db, tokens):
 
 def test_a_new_invitation_replaces_the_previous_link(client, db, tokens):
     family = portal_account(db)
-    old = token_of(invite(client, tokens, family))
-    new = token_of(invite(client, tokens, family))
+    old = invited_token(client, db, tokens, family)
+    new = invited_token(client, db, tokens, family)
     assert activate(client, old).status_code == 410
     assert activate(client, new).status_code == 200
 
 
 def test_unknown_activation_token_is_404_and_a_short_password_is_422(client, db, tokens):
     assert activate(client, "not-a-real-token").status_code == 404
-    token = token_of(invite(client, tokens, portal_account(db)))
+    token = invited_token(client, db, tokens, portal_account(db))
     resp = activate(client, token, "short")
     assert resp.status_code == 422 and list(resp.json["errors"]) == ["password"]
     assert activate(client, token).status_code == 200
+
+
+def test_an_account_in_use_is_never_invited_again(client, db, tokens):
+    """Security finding 4: re-inviting an active family handed its account to whoever asked."""
+    family = portal_account(db)
+    assert activate(client, invited_token(client, db, tokens, family)).status_code == 200
+    resp = invite(client, tokens, family)
+    assert resp.status_code == 409 and "already uses" in resp.json["detail"]
+    assert len(outbox_events(db, "account.invited", user_id=family.id)) == 1
 
 
 def test_staff_accounts_get_no_invitation(client, db, tokens):
@@ -91,7 +110,7 @@ def test_a_deactivated_portal_account_gets_no_invitation(client, db, tokens):
 
 def test_deactivating_an_account_voids_its_pending_invitation(client, db, tokens):
     family = portal_account(db)
-    token = token_of(invite(client, tokens, family))
+    token = invited_token(client, db, tokens, family)
     client.patch(f"/api/v1/users/{family.id}", json={"active": False}, headers=tokens.headers("admin"))
     assert activate(client, token).status_code == 410
 
@@ -110,7 +129,7 @@ def test_an_invitation_by_the_front_desk_is_announced_for_the_welcome_email(clie
     resp = invite(client, tokens, family)
     [invited] = outbox_events(db, "account.invited", user_id=family.id)
     assert invited["data"] == {"user_id": family.id, "email": family.email, "client_ids": family.client_ids,
-                               "activation_url": resp.json["activation_url"],
+                               "activation_url": invited["data"]["activation_url"],
                                "expires_at": invited["data"]["expires_at"]}
     assert dt.datetime.fromisoformat(invited["data"]["expires_at"]) == dt.datetime.fromisoformat(
         resp.json["expires_at"])

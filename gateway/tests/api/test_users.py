@@ -18,9 +18,9 @@ def new_account(role="therapist", **extra):
     return body
 
 
-def test_admin_creates_a_therapist_account_that_can_log_in(client, db, tokens):
+def test_the_owner_creates_a_therapist_account_that_can_log_in(client, db, tokens):
     body = new_account(email="Amelie.L-" + uuid.uuid4().hex[:6] + "@Example.org")
-    resp = client.post("/api/v1/users", json=body, headers=tokens.headers("admin"))
+    resp = client.post("/api/v1/users", json=body, headers=tokens.headers("org_admin"))
     assert resp.status_code == 201
     created = resp.json
     assert created["email"] == body["email"].lower() and created["role"] == "therapist"
@@ -44,24 +44,39 @@ def test_anonymous_caller_gets_401_on_users(client):
     assert client.get("/api/v1/users/me").status_code == 401
 
 
-def test_only_an_org_admin_may_create_an_org_admin(client, tokens):
-    denied = client.post("/api/v1/users", json=new_account("org_admin"), headers=tokens.headers("admin"))
-    assert denied.status_code == 403 and "org_admin" in denied.json["detail"]
+def test_only_the_owner_creates_staff_accounts_an_office_manager_included(client, tokens):
+    """Security finding 5: DESIGN gives staff accounts and roles to the org_admin alone."""
+    for role in ("admin", "front_desk", "biller"):
+        denied = client.post("/api/v1/users", json=new_account(role), headers=tokens.headers("admin"))
+        assert denied.status_code == 403 and "org_admin" in denied.json["detail"], role
     allowed = client.post("/api/v1/users", json=new_account("org_admin"), headers=tokens.headers("org_admin"))
     assert allowed.status_code == 201 and allowed.json["role"] == "org_admin"
 
 
+def test_an_office_manager_changes_no_staff_account_and_only_renames_or_deactivates_a_portal_one(client, db, tokens):
+    staff, family = make_user(db, "front_desk"), make_user(db, "client", client_ids=[str(uuid.uuid4())])
+    admin = tokens.headers("admin")
+    for change in ({"name": "X"}, {"role": "admin"}, {"password": "a brand new password"}, {"active": False}):
+        assert client.patch(f"/api/v1/users/{staff.id}", json=change, headers=admin).status_code == 403, change
+    assert login(client, staff.email).status_code == 200  # nothing changed
+    denied = client.patch(f"/api/v1/users/{family.id}", json={"password": "taken over now"}, headers=admin)
+    assert denied.status_code == 403
+    assert login(client, family.email, "taken over now").status_code == 401
+    ok = client.patch(f"/api/v1/users/{family.id}", json={"active": False, "name": "Paused Family"}, headers=admin)
+    assert ok.status_code == 200 and ok.json["active"] is False
+
+
 def test_duplicate_email_is_409_whatever_its_case(client, tokens):
     body = new_account("front_desk")
-    assert client.post("/api/v1/users", json=body, headers=tokens.headers("admin")).status_code == 201
-    again = client.post("/api/v1/users", json={**body, "email": body["email"].upper()}, headers=tokens.headers("admin"))
+    assert client.post("/api/v1/users", json=body, headers=tokens.headers("org_admin")).status_code == 201
+    again = client.post("/api/v1/users", json={**body, "email": body["email"].upper()}, headers=tokens.headers("org_admin"))
     assert again.status_code == 409 and "already exists" in again.json["detail"]
 
 
 def test_therapist_account_without_therapist_id_is_422_naming_it(client, db, tokens):
     body = new_account()
     del body["therapist_id"]
-    resp = client.post("/api/v1/users", json=body, headers=tokens.headers("admin"))
+    resp = client.post("/api/v1/users", json=body, headers=tokens.headers("org_admin"))
     assert resp.status_code == 422 and list(resp.json["errors"]) == ["therapist_id"]
     assert outbox_events(db, "account.created", email=body["email"]) == []
 
@@ -69,7 +84,7 @@ def test_therapist_account_without_therapist_id_is_422_naming_it(client, db, tok
 def test_bad_account_fields_are_named(client, tokens):
     resp = client.post("/api/v1/users", json={"email": "not-an-email", "name": "", "role": "client",
                                               "password": "short", "therapist_id": "nope"},
-                       headers=tokens.headers("admin"))
+                       headers=tokens.headers("org_admin"))
     assert resp.status_code == 422
     assert set(resp.json["errors"]) == {"email", "name", "role", "password", "therapist_id"}
 
@@ -120,17 +135,17 @@ def test_deactivating_an_account_ends_its_sessions(client, db, tokens):
     user = make_user(db, "front_desk")
     refresh = login(client, user.email).json["refresh_token"]
     resp = client.patch(f"/api/v1/users/{user.id}", json={"active": False, "name": "Gone Away"},
-                        headers=tokens.headers("admin"))
+                        headers=tokens.headers("org_admin"))
     assert resp.status_code == 200 and resp.json["active"] is False and resp.json["name"] == "Gone Away"
     assert client.post("/api/v1/auth/refresh", json={"refresh_token": refresh}).status_code == 401
     assert login(client, user.email).status_code == 401
 
 
-def test_admin_sets_a_new_password_and_old_sessions_end(client, db, tokens):
+def test_the_owner_sets_a_new_password_and_old_sessions_end(client, db, tokens):
     user = make_user(db, "biller")
     refresh = login(client, user.email).json["refresh_token"]
     resp = client.patch(f"/api/v1/users/{user.id}", json={"password": "brand new password"},
-                        headers=tokens.headers("admin"))
+                        headers=tokens.headers("org_admin"))
     assert resp.status_code == 200
     assert login(client, user.email, "brand new password").status_code == 200
     with db.transaction() as s:
@@ -141,11 +156,11 @@ def test_admin_sets_a_new_password_and_old_sessions_end(client, db, tokens):
 
 def test_role_change_to_therapist_needs_a_therapist_id(client, db, tokens):
     user = make_user(db, "front_desk")
-    admin = tokens.headers("admin")
-    resp = client.patch(f"/api/v1/users/{user.id}", json={"role": "therapist"}, headers=admin)
+    owner = tokens.headers("org_admin")
+    resp = client.patch(f"/api/v1/users/{user.id}", json={"role": "therapist"}, headers=owner)
     assert resp.status_code == 422 and list(resp.json["errors"]) == ["therapist_id"]
     ok = client.patch(f"/api/v1/users/{user.id}", json={"role": "therapist", "therapist_id": THERAPIST_ID},
-                      headers=admin)
+                      headers=owner)
     assert ok.status_code == 200 and ok.json["role"] == "therapist" and ok.json["therapist_id"] == THERAPIST_ID
 
 

@@ -156,6 +156,13 @@ def handle_db_unavailable(exc: DBAPIError | PoolTimeout) -> Response:
                             headers={"Retry-After": "5"})
 
 
+def handle_too_deep(exc: RecursionError) -> Response:
+    # In a request, the one way to exhaust the stack is a JSON body nested hundreds of levels deep: the parser
+    # recurses per level. Logged with its trace all the same, in case some code of ours ever recursed instead.
+    log.warning("request refused: recursion limit reached (a JSON body nested too deeply?)", exc_info=exc)
+    return problem_response(400, "Bad Request", "The request body is nested too deeply to be read.")
+
+
 def handle_unexpected(exc: Exception) -> Response:
     log.exception("unhandled error")
     return problem_response(500, "Internal Server Error", "An unexpected error occurred; it has been logged.")
@@ -169,4 +176,5 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(OperationalError, handle_db_unavailable)
     app.register_error_handler(PoolTimeout, handle_db_unavailable)
+    app.register_error_handler(RecursionError, handle_too_deep)
     app.register_error_handler(Exception, handle_unexpected)

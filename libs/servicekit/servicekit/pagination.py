@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from flask import request
 from marshmallow import Schema, ValidationError, fields, validate
@@ -10,6 +11,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 MAX_LIMIT = 200
+MAX_OFFSET = 2**31 - 1  # beyond this a cursor was not issued here (and the database's OFFSET would overflow)
 
 
 class PageArgs(Schema):
@@ -24,7 +26,7 @@ def _decode(cursor: str | None) -> int:
         offset = int(base64.urlsafe_b64decode(cursor.encode()).decode())
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationError({"cursor": ["Not a cursor this API issued."]}) from exc
-    if offset < 0:
+    if not 0 <= offset <= MAX_OFFSET:
         raise ValidationError({"cursor": ["Not a cursor this API issued."]})
     return offset
 
@@ -38,8 +40,9 @@ def paginate(session: Session, stmt: Select, limit: int, cursor: str | None) -> 
         rows = rows[:limit]
         nxt = base64.urlsafe_b64encode(str(offset + limit).encode()).decode()
         headers["X-Next-Cursor"] = nxt
-        args = request.args.to_dict()
-        args.update(cursor=nxt, limit=str(limit))
-        query = "&".join(f"{k}={v}" for k, v in args.items())
-        headers["Link"] = f'<{request.path}?{query}>; rel="next"'
+        args = request.args.to_dict(flat=False)
+        args.update(cursor=[nxt], limit=[str(limit)])
+        # Percent-encoded: a header is Latin-1 without CR/LF, and a search may be "Dvořák" or carry a newline.
+        query = urlencode(args, doseq=True)
+        headers["Link"] = f'<{quote(request.path)}?{query}>; rel="next"'
     return rows, headers

@@ -114,6 +114,15 @@ def test_body_that_is_not_json_is_a_problem_not_a_500(client, tokens):
     assert resp.status_code in (400, 422) and resp.mimetype == "application/problem+json"
 
 
+@pytest.mark.parametrize("depth", [1_000, 100_000])
+def test_json_nested_thousands_of_levels_deep_is_a_400_problem_not_a_500(client, tokens, depth):
+    """Security finding 11: 1,000 levels in 2 KB answered 500 on every JSON endpoint."""
+    resp = client.post("/api/v1/items", data="[" * depth + "]" * depth, content_type="application/json",
+                       headers=tokens.headers("front_desk"))
+    assert resp.status_code == 400 and resp.mimetype == "application/problem+json"
+    assert "nested too deeply" in resp.json["detail"]
+
+
 def test_domain_conflict_and_unexpected_errors_are_problems(client):
     resp = client.post("/api/v1/conflict")
     assert resp.status_code == 409 and resp.json["detail"] == "This invoice is already paid."

@@ -1,4 +1,5 @@
 """CRM API: the front desk's views, the family's own records, and every denial."""
+import base64
 import uuid
 
 from servicekit.messaging.consumer import apply_event
@@ -141,6 +142,27 @@ def test_the_search_finds_a_client_by_its_name_or_a_guardians_name_email_or_phon
     assert wanted in found("+33 6 12 34 56 78")
     assert sorted(found(f"{tag}@example.org")) == sorted([wanted, other])
     assert found(f"nobody{tag}") == []
+
+
+def test_the_next_page_link_of_a_search_in_any_alphabet_is_a_valid_header(client, tokens):
+    """Security finding 8: `q=Dvořák` with more rows than `limit` answered 500 (a header is Latin-1, no CR/LF)."""
+    tag = uuid.uuid4().hex[:8]
+    for first in ("Ana", "Ivo"):
+        _create_family(client, tokens, first, f"Dvořák{tag}", {
+            "first_name": "Jana", "last_name": f"Dvořák{tag}", "email": f"{first}-{tag}@example.org"})
+    resp = client.get("/api/v1/clients", query_string={"q": f"Dvořák{tag}", "limit": 1},
+                      headers=tokens.headers("front_desk"))
+    assert resp.status_code == 200 and len(resp.json) == 1
+    link = resp.headers["Link"]
+    assert link.isascii() and f"q=Dvo%C5%99%C3%A1k{tag}" in link and "\n" not in link
+    following = link[link.index("<") + 1:link.index(">")]
+    assert len(client.get(following, headers=tokens.headers("front_desk")).json) == 1
+
+
+def test_a_cursor_beyond_any_page_is_refused_not_a_database_error(client, tokens):
+    huge = base64.urlsafe_b64encode(str(10**30).encode()).decode()
+    resp = client.get(f"/api/v1/clients?cursor={huge}", headers=tokens.headers("front_desk"))
+    assert resp.status_code == 422 and set(resp.json["errors"]) == {"cursor"}
 
 
 def test_fewer_than_four_digits_are_not_read_as_a_phone_number(client, tokens):

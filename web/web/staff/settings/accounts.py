@@ -1,7 +1,8 @@
-"""Staff accounts and roles: who may sign in to the console, and with which role (office managers, the owner).
+"""Staff accounts and roles: who may sign in to the console, and with which role.
 
-The gateway decides who may do what (only the owner touches an owner's account or grants that role, the last
-active owner stays); these pages hide what the person cannot do and show the gateway's refusals in place.
+The owner (org_admin) manages them; an office manager (admin) reads them. The gateway decides (the last active
+owner stays, an owner's role is granted by an owner); these pages hide what the person cannot do and show the
+gateway's refusals in place.
 """
 from __future__ import annotations
 
@@ -52,14 +53,13 @@ class PasswordForm(FlaskForm):
 
 
 def grantable_roles() -> list[tuple[str, str]]:
-    """The roles the signed-in person may give: only the owner gives the owner's role."""
-    owner = current_user().holds(*ORG_ADMIN)
-    return [(role, role_label(role)) for role in STAFF_ROLES if owner or role != "org_admin"]
+    """The roles an owner may give (every staff role)."""
+    return [(role, role_label(role)) for role in STAFF_ROLES]
 
 
-def may_change(account: dict[str, Any]) -> bool:
-    """An owner's account is changed by an owner only (the gateway refuses anyone else)."""
-    return account["role"] != "org_admin" or current_user().holds(*ORG_ADMIN)
+def may_change() -> bool:
+    """Staff accounts are changed by an owner only (the gateway refuses anyone else)."""
+    return current_user().holds(*ORG_ADMIN)
 
 
 def _with_choices(form: AccountForm, therapists: list[dict[str, Any]]) -> AccountForm:
@@ -95,14 +95,14 @@ def _new_page(form: NewAccountForm, *, status: int = 200, problem: str | None = 
 
 
 @bp.get("/settings/accounts/new")
-@signed_in(*ADMIN)
+@signed_in(*ORG_ADMIN)
 def settings_account_new():
     """The form creating a staff account."""
     return _new_page(NewAccountForm(formdata=None, data={"role": "front_desk"}))
 
 
 @bp.post("/settings/accounts/new")
-@signed_in(*ADMIN)
+@signed_in(*ORG_ADMIN)
 def settings_account_create():
     """Create a staff account with its initial password; the person signs in with it at once."""
     form = _with_choices(NewAccountForm(), [])  # the therapist record is checked by the gateway, not here
@@ -133,7 +133,7 @@ def _detail(user_id: str, *, form: AccountForm | None = None, password_form: Pas
     form = form or AccountForm(formdata=None, data={**account, "therapist_id": account.get("therapist_id") or ""})
     return page("staff/settings/accounts/detail.html", status=status, account=account, problems=problems or {},
                 form=_with_choices(form, found["therapists"]),
-                password_form=password_form or PasswordForm(formdata=None), changeable=may_change(account))
+                password_form=password_form or PasswordForm(formdata=None), changeable=may_change())
 
 
 @bp.get("/settings/accounts/<uuid:user_id>")
@@ -163,7 +163,7 @@ def _patched(user_id: str, changes: dict[str, Any], done: str, section: str, **f
 
 
 @bp.post("/settings/accounts/<uuid:user_id>")
-@signed_in(*ADMIN)
+@signed_in(*ORG_ADMIN)
 def settings_account_save(user_id):
     """Change the name, the role or the therapist record of an account."""
     form = _with_choices(AccountForm(), [])  # the therapist record is checked by the gateway, not here
@@ -173,7 +173,7 @@ def settings_account_save(user_id):
 
 
 @bp.post("/settings/accounts/<uuid:user_id>/active")
-@signed_in(*ADMIN)
+@signed_in(*ORG_ADMIN)
 def settings_account_active(user_id):
     """Deactivate an account (its sessions end at once) or let it sign in again."""
     active = request.form.get("active") == "true"
@@ -182,7 +182,7 @@ def settings_account_active(user_id):
 
 
 @bp.post("/settings/accounts/<uuid:user_id>/password")
-@signed_in(*ADMIN)
+@signed_in(*ORG_ADMIN)
 def settings_account_password(user_id):
     """Give an account a new password (its sessions end; tell the person the new one)."""
     form = PasswordForm()
