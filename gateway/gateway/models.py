@@ -7,6 +7,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, 
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from servicekit.db import UTCDateTime, UUIDStr, new_id, utcnow
+from servicekit.limits import PERSON_NAME
 
 
 class Base(DeclarativeBase):
@@ -19,7 +20,7 @@ class User(Base):
     __tablename__ = "users"
     id: Mapped[str] = mapped_column(UUIDStr(), primary_key=True, default=new_id)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(PERSON_NAME))
     role: Mapped[str] = mapped_column(String(20), index=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     therapist_id: Mapped[str | None] = mapped_column(UUIDStr())

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from marshmallow import Schema, ValidationError, fields, validate
 
 from servicekit.auth import ROLES, STAFF_ROLES
+from servicekit.limits import PERSON_NAME
 from servicekit.pagination import PageArgs
 
 from gateway.center import LANGUAGES, LOGO_MAX_BYTES
@@ -58,7 +59,7 @@ class TokenPairOut(Schema):
 
 class UserIn(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=PERSON_NAME))
     role = fields.String(required=True, validate=validate.OneOf(
         STAFF_ROLES, error="Must be one of: {choices} (portal accounts come from the CRM's guardians)."))
     password = Password()
@@ -66,7 +67,7 @@ class UserIn(Schema):
 
 
 class UserPatch(Schema):
-    name = fields.String(validate=validate.Length(min=1, max=200))
+    name = fields.String(validate=validate.Length(min=1, max=PERSON_NAME))
     role = fields.String(validate=validate.OneOf(ROLES))
     active = fields.Boolean()
     password = fields.String(validate=validate.Length(

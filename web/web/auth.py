@@ -8,6 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from servicekit.limits import EMAIL
+
 from web.access import current_user, home_for, signed_in
 from web.api import api
 from web.config import LOCALES
@@ -22,7 +24,7 @@ PASSWORD_MIN, PASSWORD_MAX = 10, 1024  # the gateway's password rule (gateway/pa
 
 
 class SignInForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=EMAIL)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
     next = HiddenField()
 

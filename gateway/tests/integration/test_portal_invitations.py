@@ -25,6 +25,13 @@ def invitations(db, user_id):
         return s.scalar(select(func.count()).select_from(Invitation).where(Invitation.user_id == user_id))
 
 
+def test_a_guardian_with_the_longest_name_the_crm_accepts_gets_a_portal_account(db):
+    """Security finding 3: a guardian named with 100 + 100 characters got no portal account on PostgreSQL."""
+    parent = guardian(first="A" * 100, last="B" * 100)
+    apply(db, client_event(guardians=[parent]))
+    assert account(db, parent["email"]).name == "A" * 100 + " " + "B" * 100
+
+
 def test_an_active_clients_guardian_is_invited_and_the_invitation_announced(db):
     parent = guardian()
     env = client_event(guardians=[parent], status="active")

@@ -100,6 +100,12 @@ def is_postgres() -> bool:
     return op.get_bind().dialect.name == "postgresql"
 
 
+def set_length(table: str, column: str, length: int, *, nullable: bool) -> None:
+    """Give a VARCHAR column a new length. PostgreSQL only: SQLite enforces no length, nothing to change there."""
+    if is_postgres():
+        op.alter_column(table, column, type_=sa.String(length), existing_nullable=nullable)
+
+
 def new_revision(package_dir: Path, message: str, rev_id: str | None = None) -> None:
     """Autogenerate the next migration by diffing the models against a scratch SQLite at head."""
     import tempfile

@@ -9,6 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from servicekit.center import center_copy
 from servicekit.db import UTCDateTime, UUIDStr, new_id, utcnow
+from servicekit.limits import FULL_NAME
 
 ITEM_STATUSES = ("unbilled", "invoiced")
 ITEM_SOURCES = ("task", "package")
@@ -29,8 +30,8 @@ class ClientRef(Base):
 
     __tablename__ = "client_refs"
     client_id: Mapped[str] = mapped_column(UUIDStr(), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    guardian_name: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(FULL_NAME))
+    guardian_name: Mapped[str | None] = mapped_column(String(FULL_NAME))
     guardian_email: Mapped[str | None] = mapped_column(String(254))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -112,7 +113,7 @@ class Invoice(Base):
     id: Mapped[str] = mapped_column(UUIDStr(), primary_key=True, default=new_id)
     number: Mapped[str] = mapped_column(String(20))
     client_id: Mapped[str] = mapped_column(UUIDStr(), index=True)
-    client_name: Mapped[str] = mapped_column(String(200))
+    client_name: Mapped[str] = mapped_column(String(FULL_NAME))
     status: Mapped[str] = mapped_column(String(20), default="issued", index=True)
     currency: Mapped[str] = mapped_column(String(3))
     total_minor: Mapped[int] = mapped_column(Integer)

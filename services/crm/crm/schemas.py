@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from servicekit.limits import NAME_PART
 from servicekit.pagination import PageArgs
 
 from crm.models import CLIENT_STATUSES, STAGES
@@ -10,7 +11,7 @@ from crm.models import CLIENT_STATUSES, STAGES
 
 
 def Name() -> fields.String:  # noqa: N802 - reads like a field type
-    return fields.String(required=True, validate=validate.Length(min=1, max=100))
+    return fields.String(required=True, validate=validate.Length(min=1, max=NAME_PART))
 
 
 class ContactIn(Schema):
@@ -36,8 +37,8 @@ class ClientIn(Schema):
 
 
 class ClientPatch(Schema):
-    first_name = fields.String(validate=validate.Length(min=1, max=100))
-    last_name = fields.String(validate=validate.Length(min=1, max=100))
+    first_name = fields.String(validate=validate.Length(min=1, max=NAME_PART))
+    last_name = fields.String(validate=validate.Length(min=1, max=NAME_PART))
     birth_date = fields.Date(allow_none=True)
     status = fields.String(validate=validate.OneOf(CLIENT_STATUSES))
 

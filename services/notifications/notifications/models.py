@@ -8,6 +8,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from servicekit.center import center_copy
 from servicekit.db import UTCDateTime, UUIDStr, new_id, utcnow
+from servicekit.limits import FULL_NAME, PERSON_NAME
 
 APPOINTMENT_KINDS = ("appointment_booked", "appointment_rescheduled", "appointment_cancelled",
                      "appointment_reminder")
@@ -34,8 +35,8 @@ class Recipient(Base):
 
     __tablename__ = "recipients"
     client_id: Mapped[str] = mapped_column(UUIDStr(), primary_key=True)
-    client_name: Mapped[str] = mapped_column(String(200))
-    guardian_name: Mapped[str] = mapped_column(String(200))
+    client_name: Mapped[str] = mapped_column(String(FULL_NAME))
+    guardian_name: Mapped[str] = mapped_column(String(FULL_NAME))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -52,8 +53,8 @@ class Appointment(Base):
     end_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     service_name: Mapped[str] = mapped_column(String(200), default="")
     therapist_name: Mapped[str] = mapped_column(String(200), default="")
-    client_name: Mapped[str] = mapped_column(String(200), default="")
-    guardian_name: Mapped[str] = mapped_column(String(200), default="")
+    client_name: Mapped[str] = mapped_column(String(FULL_NAME), default="")
+    guardian_name: Mapped[str] = mapped_column(String(FULL_NAME), default="")
     guardian_email: Mapped[str | None] = mapped_column(String(254))
     guardian_phone: Mapped[str | None] = mapped_column(String(40))
     # occurred_at of the event the snapshot came from: an older event arriving late never overwrites it.
@@ -134,7 +135,7 @@ class SharedDocument(Base):
     number: Mapped[str] = mapped_column(String(40), default="")
     access_token: Mapped[str] = mapped_column(String(200))
     recipient_email: Mapped[str | None] = mapped_column(String(254))
-    recipient_name: Mapped[str] = mapped_column(String(200), default="")
+    recipient_name: Mapped[str] = mapped_column(String(PERSON_NAME), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -162,7 +163,7 @@ class Notification(Base):
     kind: Mapped[str] = mapped_column(String(40), index=True)
     channel: Mapped[str] = mapped_column(String(20), default="email")
     recipient: Mapped[str] = mapped_column(String(254))  # "" when no address was on file
-    recipient_name: Mapped[str] = mapped_column(String(200), default="")
+    recipient_name: Mapped[str] = mapped_column(String(PERSON_NAME), default="")
     client_id: Mapped[str | None] = mapped_column(UUIDStr(), index=True)
     appointment_id: Mapped[str | None] = mapped_column(UUIDStr(), index=True)
     subject: Mapped[str] = mapped_column(String(300))

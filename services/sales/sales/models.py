@@ -9,6 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from servicekit.center import center_copy
 from servicekit.db import UTCDateTime, UUIDStr, new_id, utcnow
+from servicekit.limits import FULL_NAME
 
 KINDS = ("single", "package")
 STATUSES = ("draft", "sent", "signed", "declined")
@@ -54,7 +55,7 @@ class ClientRef(Base):
     client_id: Mapped[str] = mapped_column(UUIDStr(), primary_key=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
-    guardian_name: Mapped[str | None] = mapped_column(String(201))
+    guardian_name: Mapped[str | None] = mapped_column(String(FULL_NAME))
     guardian_email: Mapped[str | None] = mapped_column(String(254))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # when CRM published the data we hold
 
@@ -93,7 +94,7 @@ class Quotation(Base):
     number: Mapped[str] = mapped_column(String(20))
     opportunity_id: Mapped[str] = mapped_column(UUIDStr(), index=True)
     client_id: Mapped[str] = mapped_column(UUIDStr(), index=True)
-    client_name: Mapped[str | None] = mapped_column(String(201))
+    client_name: Mapped[str | None] = mapped_column(String(FULL_NAME))
     status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
     currency: Mapped[str] = mapped_column(String(3))
     total_minor: Mapped[int] = mapped_column(Integer)
@@ -102,7 +103,7 @@ class Quotation(Base):
     # Set when sent: who it went to, the link's hash (never the token) and the exact PDF the family reviews.
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    recipient_name: Mapped[str | None] = mapped_column(String(201))
+    recipient_name: Mapped[str | None] = mapped_column(String(FULL_NAME))
     recipient_email: Mapped[str | None] = mapped_column(String(254))
     share_token_hash: Mapped[str | None] = mapped_column(String(64))
     document_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)

@@ -13,6 +13,8 @@ from wtforms import (BooleanField, DateField, EmailField, Form, FormField, Hidde
                      StringField, TelField, TextAreaField, TimeField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from servicekit.limits import EMAIL, NAME_PART, PHONE
+
 from web.access import DESK, signed_in
 from web.api import api
 from web.forms import CreatingForm, api_message, apply_api_errors
@@ -29,18 +31,18 @@ SLOT_DAYS = 7                # suggested slots: the week from the chosen date
 class ChildForm(Form):
     """The child the session is for (a new client, or a known one as crm has them)."""
 
-    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=100)])
-    last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
+    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=NAME_PART)])
+    last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=NAME_PART)])
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
 
 
 class GuardianForm(Form):
     """The parent or guardian the centre writes to."""
 
-    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=100)])
-    last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
-    phone = TelField(_l("Phone (optional)"), validators=[Optional(), Length(max=40)])
+    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=NAME_PART)])
+    last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=NAME_PART)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=EMAIL)])
+    phone = TelField(_l("Phone (optional)"), validators=[Optional(), Length(max=PHONE)])
 
 
 class BookingForm(CreatingForm):

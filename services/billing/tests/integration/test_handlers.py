@@ -38,6 +38,14 @@ def test_client_events_keep_the_name_and_billing_contact_up_to_date(db):
     assert apply(db, created) is False  # a redelivery of the old event is absorbed by the inbox
 
 
+def test_the_longest_names_the_crm_accepts_are_kept_whole(db):
+    """Security finding 3: 100 + 100 characters overflowed the copy and dead-lettered client.created."""
+    created = client_created(first="É" * 100, last="Ø" * 100)
+    assert apply(db, created) is True
+    with db.transaction() as s:
+        assert s.get(ClientRef, created.data["client_id"]).name == "É" * 100 + " " + "Ø" * 100
+
+
 def test_completed_billable_task_becomes_one_unbilled_item(db):
     client_id = uid()
     env = task_completed(client_id, billable=billable("60.00", quantity=2), client_name="Emma Roux")

@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Intege
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from servicekit.db import UTCDateTime, UUIDStr, new_id, utcnow
+from servicekit.limits import PERSON_NAME
 
 from booking.models.base import Base, FamilyFields
 from booking.models.catalog import ServiceType
@@ -65,7 +66,7 @@ class Appointment(FamilyFields, Base):
     # A staff override books over conflicts and rules; the overlap constraints skip such rows.
     override_reason: Mapped[str | None] = mapped_column(Text)
     override_by: Mapped[str | None] = mapped_column(UUIDStr())
-    override_by_name: Mapped[str | None] = mapped_column(String(120))
+    override_by_name: Mapped[str | None] = mapped_column(String(PERSON_NAME))
     late_cancellation: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     cancel_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     status_before_cancel: Mapped[str | None] = mapped_column(String(20))
@@ -100,5 +101,5 @@ class AppointmentHistory(Base):
     new_therapist_id: Mapped[str | None] = mapped_column(UUIDStr())
     actor: Mapped[str] = mapped_column(String(10))
     actor_id: Mapped[str | None] = mapped_column(UUIDStr())
-    actor_name: Mapped[str | None] = mapped_column(String(120))
+    actor_name: Mapped[str | None] = mapped_column(String(PERSON_NAME))
     reason: Mapped[str | None] = mapped_column(Text)

@@ -100,6 +100,14 @@ def test_front_desk_confirms_and_the_confirmation_is_announced(client, db, token
     assert event["data"]["actor"] == "staff" and event["data"]["service_code"] == appt["service_code"]
 
 
+def test_a_staff_member_with_the_longest_name_an_account_may_have_acts_on_appointments(client, tokens, settings):
+    """Security finding 12: a staff name over 120 characters made every appointment action 500 on PostgreSQL."""
+    appt = booked(client, tokens, settings, client_id=str(uuid.uuid4()))
+    desk = tokens.headers("front_desk", name="N" * 201)
+    resp = client.post(f"/api/v1/appointments/{appt['id']}/confirm", headers=desk)
+    assert resp.status_code == 200 and resp.json["status"] == "confirmed"
+
+
 def test_a_family_confirms_its_own_appointment_but_not_anothers(client, tokens, settings):
     my_child = str(uuid.uuid4())
     mine = booked(client, tokens, settings, client_id=my_child)

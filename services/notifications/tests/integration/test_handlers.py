@@ -61,6 +61,18 @@ def test_a_booking_for_a_known_client_writes_to_the_guardian_on_file_not_to_whoe
     assert mail.recipient == family.data["guardians"][0]["email"]
 
 
+def test_a_family_with_the_longest_names_the_crm_accepts_gets_its_messages(db):
+    """Security finding 3: names of 100 + 100 characters overflowed the copies and no e-mail was written."""
+    family = client_event(guardians=[{"contact_id": str(uuid.uuid4()), "first_name": "M" * 100,
+                                      "last_name": "P" * 100, "email": unique_email(), "phone": None}])
+    apply(db, family)
+    env = booked(client_id=family.data["client_id"])
+    env.data["client"] = {"first_name": "L" * 100, "last_name": "D" * 100, "birth_date": None}
+    assert apply(db, env) is True
+    [mail] = notifications_for(db, env.id)
+    assert mail.recipient_name == "M" * 100 + " " + "P" * 100 and mail.status == "queued"
+
+
 def test_quotation_sent_queues_the_link_to_the_recipient_email(db):
     env = quotation_sent()
     apply(db, env)

@@ -15,6 +15,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, Form, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from servicekit.limits import EMAIL, PERSON_NAME
+
 from web.access import ADMIN, ORG_ADMIN, current_user, role_label, signed_in
 from web.api import api
 from web.forms import CreatingForm, api_message, apply_api_errors
@@ -36,13 +38,13 @@ class AccountFilter(Form):
 
 
 class AccountForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=PERSON_NAME)])
     role = SelectField(_l("Role"))
     therapist_id = SelectField(_l("Therapist record"), validate_choice=False)
 
 
 class NewAccountForm(CreatingForm, AccountForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=EMAIL)])
     password = PasswordField(_l("Initial password"), validators=[DataRequired()])
 
 

@@ -10,6 +10,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SearchField, SelectField
 from wtforms.validators import Length, Optional
 
+from servicekit.limits import EMAIL
+
 from web.access import ADMIN, current_user, signed_in
 from web.api import api
 from web.forms import apply_api_errors
@@ -33,7 +35,7 @@ class LogFilters(FlaskForm):
     class Meta:
         csrf = False
 
-    recipient = SearchField(_l("Recipient"), validators=[Optional(), Length(max=254)])
+    recipient = SearchField(_l("Recipient"), validators=[Optional(), Length(max=EMAIL)])
     status = SelectField(_l("Status"), choices=[("", _l("Any status"))] + list(STATUS_LABELS.items()), default="")
     channel = SelectField(_l("Channel"), choices=[("", _l("Any channel"))] + list(CHANNEL_LABELS.items()),
                           default="")

@@ -11,6 +11,8 @@ from werkzeug.datastructures import MultiDict
 from wtforms import EmailField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from servicekit.limits import EMAIL
+
 from web.access import ADMIN, signed_in
 from web.api import UserApi, api
 from web.forms import CreatingForm, api_message, apply_api_errors
@@ -26,7 +28,7 @@ DETAIL_TEMPLATE = "staff/settings/therapists/detail.html"
 
 class TherapistForm(CreatingForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=EMAIL)])
     service_codes = SelectMultipleField(_l("Services offered"), choices=[])
 
 
