@@ -130,6 +130,48 @@ def test_broken_or_unsafe_templates_are_422(source, words):
     assert words in caught.value.errors["subject"][0]
 
 
+@pytest.mark.parametrize("source, words", [
+    ("{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}", "goes over a list"),
+    ("{{ 'x' * 1000000000 }}", "the operator *"),
+    ("{{ 9 ** 9 ** 9 }}", "the operator **"),
+    ("{% set s = client_name %}{% set s = s ~ s %}{{ s }}", "{% set %}"),
+    ("{{ client_name|center(1000000000) }}", "the filter |center"),
+    ("{{ '%0999999999d'|format(1) }}", "the filter |format"),
+    ("{% include 'other' %}", "{% include %}"),
+    ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "{% macro %}"),
+    ("{{ client_name.upper() }}", "calling a function"),
+    ("{% for c in client_name %}{{ c }}{% endfor %}", "is a text"),
+    ("{% for a in payments %}{% for b in payments %}{% for c in payments %}{% endfor %}{% endfor %}{% endfor %}",
+     "2 deep at most"),
+])
+def test_templates_that_could_pin_a_worker_are_refused_naming_the_construct(source, words):
+    """Security finding 7: nested loops pinned a worker at 100 % CPU and 9 GB, and were saved."""
+    with pytest.raises(Unprocessable) as caught:
+        _check("payment_confirmation", "body", source)
+    assert words in caught.value.errors["body"][0]
+
+
+def test_what_messages_need_stays_available():
+    _check("payment_confirmation", "body", "{% for p in payments %}{{ loop.index }}. {{ p.amount|default('?') }} "
+                                           "{{ p.method|upper }}{% if not loop.last %}, {% endif %}{% endfor %}"
+                                           "{{ client_name|title ~ ' – ' ~ number }}")
+
+
+def test_a_text_that_grows_past_the_limit_stops_rendering():
+    from notifications import sandbox
+    env = sandbox.environment()
+    with pytest.raises(sandbox.TemplateTooLong):
+        sandbox.render(env.from_string("{% for p in items %}{{ p }}{% endfor %}"), {"items": ["x" * 1000] * 200})
+
+
+def test_an_edited_template_failing_on_a_real_message_gives_way_to_the_default_text():
+    edited = TemplateText("payment_confirmation", "Paid {{ number }}", "{{ missing_on_real_data }}", None,
+                          updated_at=dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc))
+    message = render(edited, sample("payment_confirmation"), "email")
+    assert message.subject == " ".join(render(TemplateText("payment_confirmation", *DEFAULTS[
+        "payment_confirmation"]), sample("payment_confirmation"), "email").subject.split())
+
+
 def test_full_name_tolerates_missing_parts():
     assert full_name({"first_name": "Maya", "last_name": None}) == "Maya"
     assert full_name(None) == ""
