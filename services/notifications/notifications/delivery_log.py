@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -159,3 +160,22 @@ def resend(session: Session, notification_id: str, principal: Principal) -> Noti
     notification.last_error, notification.next_attempt_at = None, utcnow()
     session.flush()
     return notification
+
+
+# A link carrying a secret: a query string (?access_token=, ?token=) or a long opaque path segment (/r/<token>).
+_URL = re.compile(r"https?://[^\s<>\"')]+")
+_OPAQUE_SEGMENT = re.compile(r"/[A-Za-z0-9_.~-]{20,}")
+HIDDEN_LINK = "[personal link: it works for its recipient only]"
+
+
+def redact_links(text: str) -> str:
+    """The text a person may read in the delivery log: links that would act for the recipient are hidden.
+
+    The stored text is what was sent (the dispatcher needs it); whoever reads the log — front desk, biller, the
+    family's other guardian — must not be able to open a quotation, activate an account or confirm a session as
+    the recipient (security review, finding 2). Plain links (the centre's site, the portal) stay readable.
+    """
+    def hide(match: re.Match[str]) -> str:
+        url = match.group(0)
+        return HIDDEN_LINK if "?" in url or _OPAQUE_SEGMENT.search(url.split("://", 1)[1]) else url
+    return _URL.sub(hide, text or "")

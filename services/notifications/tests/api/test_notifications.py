@@ -112,6 +112,22 @@ def test_one_message_shows_its_body(client, db, tokens):
     assert resp.json["subject"] == paid["subject"]
 
 
+@pytest.mark.parametrize("role", ["front_desk", "biller", "client"])
+def test_the_log_never_shows_a_link_that_acts_for_the_recipient(client, db, tokens, role):
+    """Security finding 2: share, activation and one-click links were readable by the biller and other guardians."""
+    client_id = str(uuid.uuid4())
+    secrets = ["http://127.0.0.1:8080/q/3f1c0b5e-0000-4000-8000-000000000001?access_token=tok-abcdefghijklmnop",
+               "http://127.0.0.1:8080/activate?token=Zm9vYmFyYmF6cXV4cXV1eA",
+               "http://127.0.0.1:8080/r/eyJhbGciOiJIUzI1NiJ9.eyJhIjoiY29uZmlybSJ9.c2lnbmF0dXJl"]
+    row = logged(db, client_id=client_id, body_text="Open " + " or ".join(secrets) +
+                 ". Visit https://sunnysteps.example/portal for more.")
+    headers = tokens.headers(role, client_ids=[client_id]) if role == "client" else tokens.headers(role)
+    body = client.get(f"/api/v1/notifications/{row.id}", headers=headers).json["body_text"]
+    assert not any(secret in body for secret in secrets) and "tok-" not in body
+    assert body.count("[personal link: it works for its recipient only]") == 3
+    assert "https://sunnysteps.example/portal" in body  # plain links stay readable
+
+
 def test_unknown_or_malformed_notification_id_is_404(client, tokens):
     headers = tokens.headers("front_desk")
     assert client.get(f"/api/v1/notifications/{uuid.uuid4()}", headers=headers).status_code == 404
