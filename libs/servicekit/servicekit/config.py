@@ -6,6 +6,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from servicekit.addresses import DEFAULT_TRUSTED_PROXIES, parse_networks
+
 
 def env_str(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
@@ -97,6 +99,8 @@ class Settings:
     db_connect_timeout: int = 3
     health_port: int | None = None  # consumer, relay, dispatcher: serve /healthz and /readyz here when set
     health_host: str = "127.0.0.1"  # HOST, as for gunicorn
+    # Proxies whose X-Forwarded-For entries are believed (servicekit.addresses): the ingress, gateway and web.
+    trusted_proxies: tuple[Any, ...] = field(default_factory=lambda: parse_networks(DEFAULT_TRUSTED_PROXIES))
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -124,6 +128,7 @@ class Settings:
             db_connect_timeout=env_int("DB_CONNECT_TIMEOUT", cls.db_connect_timeout),
             health_port=env_port("HEALTH_PORT"),
             health_host=env_str("HOST", cls.health_host),
+            trusted_proxies=parse_networks(env_str("TRUSTED_PROXIES", DEFAULT_TRUSTED_PROXIES) or ""),
         )
         values.update(cls.load_extra())
         known = {f.name for f in fields(cls)}

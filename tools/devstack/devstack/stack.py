@@ -84,7 +84,11 @@ class Stack:
     # -- preparation ------------------------------------------------------------------------------
     def prepare(self) -> None:
         """Keys, directories, fresh metrics dirs, databases migrated (the gateway also bootstraps the admin)."""
+        # var/ holds the databases, the signing key and every e-mail sent: readable by this user only (and so is
+        # everything created under it from here on, by this process and the ones it starts).
+        os.umask(0o077)
         self.config.var_dir.mkdir(parents=True, exist_ok=True)
+        self.config.var_dir.chmod(0o700)
         ensure_keys(self.config.key_dir)
         for component in ALL:
             metrics_dir = self.config.var_dir / "metrics" / component.name

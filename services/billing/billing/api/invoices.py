@@ -62,8 +62,10 @@ def invoice_pdf(args, invoice_id):
     invoice = invoicing.get(session, str(invoice_id), ANONYMOUS)  # who may read it: decided just below
     sharing.authorize_pdf(session, invoice, principal, args["access_token"], utcnow())
     document = invoicing.document(session, invoice, center.current(session, _settings()))
+    # A family's invoice: never kept by a shared cache or the browser's (the link may be opened on a shared device).
     return Response(render_invoice(document), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{invoice.number}.pdf"'})
+                    headers={"Content-Disposition": f'inline; filename="{invoice.number}.pdf"',
+                             "Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"})
 
 
 @blp.route("/invoices/<uuid:invoice_id>/void", methods=["POST"])

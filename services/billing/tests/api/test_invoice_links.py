@@ -37,6 +37,7 @@ def test_the_link_opens_the_pdf_without_an_account(client, db, tokens):
     invoice, _, token = issued_with_link(client, db, tokens)
     resp = client.get(f"/api/v1/invoices/{invoice['id']}/pdf?access_token={token}")
     assert resp.status_code == 200 and resp.mimetype == "application/pdf" and resp.data.startswith(b"%PDF-")
+    assert resp.headers["Cache-Control"] == "private, no-store"  # security review: never cached on the way
 
 
 def test_an_expired_link_is_410(client, db, tokens):

@@ -5,6 +5,7 @@ from flask import Response, request
 from flask_smorest import Blueprint
 
 from servicekit import center
+from servicekit.addresses import client_address
 from servicekit.auth import CLIENT, FRONT_DESK, PUBLIC, access, current_principal
 from servicekit.db import request_session, unit_of_work, utcnow
 from servicekit.idempotency import idempotent
@@ -78,7 +79,7 @@ def send_quotation(quotation_id):
 @blp.arguments(SignIn)
 @blp.response(200, SignatureOut)
 def sign_quotation(args, data, quotation_id):
-    evidence = signing.Evidence(ip=request.remote_addr, user_agent=request.headers.get("User-Agent"))
+    evidence = signing.Evidence(ip=client_address(), user_agent=request.headers.get("User-Agent"))
     with unit_of_work() as session:
         return signing.sign(session, str(quotation_id), current_principal(), args["access_token"], data, evidence,
                             utcnow())

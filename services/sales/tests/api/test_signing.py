@@ -22,7 +22,8 @@ def test_the_family_signs_through_the_link_and_the_evidence_is_kept(client, db, 
     flow = sent(client, db, tokens)
     sent_pdf = client.get(f"/api/v1/quotations/{flow['id']}/pdf?access_token={flow['token']}").data
     resp = sign(client, flow, flow["token"], {"signer_name": " Maya Parent ", "signature": "Maya P."},
-                headers={"X-Forwarded-For": "203.0.113.9", "User-Agent": "FamilyBrowser/1.0"},
+                headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.9, 10.0.0.5",  # forged, family, ingress
+                         "User-Agent": "FamilyBrowser/1.0"},
                 environ_base={"REMOTE_ADDR": "10.0.0.2"})
     assert resp.status_code == 200
     assert resp.json["status"] == "signed" and resp.json["signer_name"] == "Maya Parent"

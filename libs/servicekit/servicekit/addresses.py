@@ -1,0 +1,42 @@
+"""The caller's network address behind proxies: X-Forwarded-For is believed only as far as proxies we trust.
+
+Each proxy appends the address it received the request from. Reading the chain from the right, every address
+that is one of our proxies (TRUSTED_PROXIES: the ingress, the gateway, web — private networks by default) is
+skipped; the first one that is not is the caller. Anything further left was written by the caller and may be
+made up (security review: a login brake keyed on a forged address brakes nothing).
+"""
+from __future__ import annotations
+
+import ipaddress
+from typing import Iterable
+
+from flask import current_app, request
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+DEFAULT_TRUSTED_PROXIES = "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+
+
+def parse_networks(text: str) -> tuple[Network, ...]:
+    """'10.0.0.0/8, 192.168.1.7' -> networks (a bare address is a network of one)."""
+    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip())
+
+
+def _trusted(address: str, networks: Iterable[Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False  # not an address (e.g. "unknown"): never one of our proxies
+    return any(ip in network for network in networks)
+
+
+def client_address(trusted: Iterable[Network] | None = None) -> str:
+    """The address of whoever made this request, as far as our own proxies can vouch for it."""
+    networks = tuple(trusted if trusted is not None else current_app.extensions["servicekit.settings"].trusted_proxies)
+    original = request.environ.get("werkzeug.proxy_fix.orig", {})  # ProxyFix believed one hop blindly: undo it
+    peer = original.get("REMOTE_ADDR") or request.environ.get("REMOTE_ADDR") or ""
+    chain = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+    chain.append(peer)
+    for address in reversed(chain):
+        if not _trusted(address, networks):
+            return address
+    return chain[0]
