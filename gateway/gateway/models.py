@@ -56,13 +56,14 @@ class Invitation(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class LoginFailure(Base):
-    """Failed logins for one e-mail address in the current throttling window."""
+class LoginThrottle(Base):
+    """Failed logins counted under one key (an account from one address, an address, an account): gateway.signin."""
 
-    __tablename__ = "login_failures"
-    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(320), primary_key=True)  # "pair:<address>|<email>", "address:…", …
     window_start: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    count: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class Center(Base):

@@ -1,28 +1,56 @@
-"""Argon2id password hashes (argon2-cffi's defaults, which follow the RFC 9106 recommendations)."""
+"""Argon2id password hashes (argon2-cffi's defaults, which follow the RFC 9106 recommendations).
+
+Each hash costs tens of milliseconds of a core and 64 MiB, by design. Sixteen anonymous logins at once took
+every core of a small server and made signed-in people wait 200 times longer (security review, finding 6), so
+a process hashes at most LOGIN_CONCURRENCY passwords at a time; a login that cannot get a turn within
+HASH_WAIT_SECONDS is answered 503 with Retry-After instead of queueing without end.
+"""
 from __future__ import annotations
 
+import contextlib
 import functools
+import threading
+from typing import Iterator
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from servicekit.config import env_float, env_int
+from servicekit.errors import ServiceUnavailable
+
 MIN_LENGTH = 10
 MAX_LENGTH = 1024  # bounds the hashing work one request can ask for
+HASH_WAIT_SECONDS = env_float("LOGIN_HASH_WAIT_SECONDS", 3.0)
 
 _hasher = PasswordHasher()
+_turns = threading.BoundedSemaphore(max(1, env_int("LOGIN_CONCURRENCY", 1)))
+
+
+@contextlib.contextmanager
+def _turn() -> Iterator[None]:
+    """One of this process's hashing turns (bounded CPU for password work, whoever asks)."""
+    if not _turns.acquire(timeout=HASH_WAIT_SECONDS):
+        raise ServiceUnavailable("Too many sign-ins at this moment; try again in a few seconds.",
+                                 headers={"Retry-After": "2"})
+    try:
+        yield
+    finally:
+        _turns.release()
 
 
 def hash_password(password: str) -> str:
     """A new Argon2id hash of `password`."""
-    return _hasher.hash(password)
+    with _turn():
+        return _hasher.hash(password)
 
 
 def verify(password_hash: str, password: str) -> bool:
     """True when `password` matches the stored hash."""
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    with _turn():
+        try:
+            return _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
 
 
 def needs_rehash(password_hash: str) -> bool:
@@ -32,7 +60,7 @@ def needs_rehash(password_hash: str) -> bool:
 
 @functools.cache
 def _decoy_hash() -> str:
-    return _hasher.hash("no account has this password")
+    return hash_password("no account has this password")
 
 
 def verify_decoy(password: str) -> None:

@@ -1,6 +1,7 @@
 """Builders for gateway tests: accounts straight in the database, logins, events, and a tiny upstream service."""
 import socket
 import threading
+import random
 import uuid
 
 from flask import Flask, jsonify, request
@@ -29,8 +30,12 @@ def make_user(db, role="front_desk", *, password=PASSWORD, active=True, therapis
     return user
 
 
-def login(client, address, password=PASSWORD):
-    return client.post("/api/v1/auth/login", json={"email": address, "password": password})
+def login(client, address, password=PASSWORD, source=None):
+    """Log in from `source` (a caller's network address); by default a new one each time, so that the brake on
+    one address trying many accounts (gateway.signin) only acts in the tests about it."""
+    source = source or f"198.18.{random.randrange(256)}.{random.randrange(1, 255)}"
+    return client.post("/api/v1/auth/login", json={"email": address, "password": password},
+                       environ_base={"REMOTE_ADDR": source})
 
 
 def bearer(token):

@@ -61,9 +61,9 @@ def signin():
         except SignInRequired:
             problem = _("Wrong e-mail or password.")
         except Unavailable as exc:
-            if exc.status != 429:
+            if exc.status != 429:  # a 503 (a rush of sign-ins took every hashing turn) gets the try-again page
                 raise
-            problem = _("Too many failed sign-ins for this account. Try again in a few minutes.")
+            problem = _("Too many failed sign-ins. Wait a little, then try again.")
         except Invalid as exc:
             problem = " ".join(apply_api_errors(form, exc)) or None
         else:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
+from servicekit.addresses import client_address
 from servicekit.auth import PUBLIC, access
 from servicekit.db import unit_of_work
 from servicekit.errors import Unauthorized
@@ -20,7 +21,10 @@ blp = Blueprint("auth", __name__, description="Log in and keep a session going")
 @blp.response(200, TokenPairOut)
 def login(data):
     with unit_of_work() as session:
-        user = signin.check_credentials(session, data["email"], data["password"])
+        attempt = signin.begin(session, data["email"], client_address())
+    matched = signin.check(attempt, data["password"])  # the costly part: no database connection held meanwhile
+    with unit_of_work() as session:
+        user = signin.finish(session, attempt, matched, data["password"])
         pair = tokens.issue_pair(session, user, current_settings()) if user else None
     # Raised after the commit, so the failure counter is kept.
     if pair is None:

@@ -7,8 +7,9 @@ from sqlalchemy import select, update
 
 from servicekit.auth import TokenVerifier
 
-from gateway.models import LoginFailure, RefreshToken, User
-from gateway.signin import BAD_CREDENTIALS
+from gateway import passwords
+from gateway.models import LoginThrottle, RefreshToken, User
+from gateway.signin import ACCOUNT, ADDRESS, BAD_CREDENTIALS, PAIR
 
 from ..helpers import PASSWORD, bearer, email, login, make_user
 
@@ -55,32 +56,76 @@ def test_login_without_fields_is_422_naming_them(client):
     assert resp.status_code == 422 and set(resp.json["errors"]) == {"email", "password"}
 
 
-def test_eleventh_attempt_after_ten_failures_is_429_even_with_the_right_password(client, db):
+GUESSER, OWNER = "203.0.113.66", "198.51.100.20"
+
+
+def test_guessing_from_one_address_brakes_that_address_but_never_locks_the_owner_out(client, db):
+    """Security finding 6: ten wrong passwords locked any account, the owner's right password refused."""
+    user = make_user(db, "org_admin")
+    for _ in range(PAIR.free):
+        assert login(client, user.email, "wrong guess!", GUESSER).status_code == 401
+    assert login(client, user.email, "wrong guess!", GUESSER).status_code == 401  # counted; now braked 1 s
+    braked = login(client, user.email, source=GUESSER)
+    assert braked.status_code == 429 and braked.mimetype == "application/problem+json"
+    assert 0 < int(braked.headers["Retry-After"]) <= 2
+    assert login(client, user.email, source=OWNER).status_code == 200  # the owner, elsewhere, is not slowed
+
+
+def test_delays_grow_with_each_failure_up_to_a_ceiling_and_spread_guessing_waits_a_minute_at_most():
+    assert [PAIR.delay(n).total_seconds() for n in range(5, 10)] == [0, 1, 2, 4, 8]
+    assert PAIR.delay(40) == ADDRESS.delay(100) == dt.timedelta(minutes=15)
+    assert ACCOUNT.delay(51) == dt.timedelta(seconds=1) and ACCOUNT.delay(500) == dt.timedelta(minutes=1)
+
+
+def test_one_address_trying_many_accounts_is_braked_on_every_account(client, db):
+    source = "203.0.113.77"
+    for n in range(ADDRESS.free + 1):
+        assert login(client, email(f"nobody{n}"), "wrong guess!", source).status_code == 401
     user = make_user(db)
-    for _ in range(10):
-        assert login(client, user.email, "wrong guess!").status_code == 401
-    resp = login(client, user.email)
-    assert resp.status_code == 429 and resp.mimetype == "application/problem+json"
-    assert 0 < int(resp.headers["Retry-After"]) <= 15 * 60
+    assert login(client, user.email, source=source).status_code == 429
+    assert login(client, user.email).status_code == 200  # from anywhere else
+
+
+def test_a_braked_try_hashes_no_password(client, db, monkeypatch):
+    user = make_user(db)
+    for _ in range(PAIR.free + 1):
+        login(client, user.email, "wrong guess!", GUESSER + "1")
+    monkeypatch.setattr(passwords, "verify", lambda *a: pytest.fail("hashed a braked login"))
+    monkeypatch.setattr(passwords, "verify_decoy", lambda *a: pytest.fail("hashed a braked login"))
+    assert login(client, user.email, source=GUESSER + "1").status_code == 429
 
 
 def test_failures_older_than_the_window_no_longer_count(client, db):
     user = make_user(db)
-    for _ in range(10):
-        login(client, user.email, "wrong guess!")
+    for _ in range(PAIR.free + 1):
+        login(client, user.email, "wrong guess!", GUESSER)
     with db.transaction() as s:
-        s.execute(update(LoginFailure).where(LoginFailure.email == user.email)
-                  .values(window_start=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=16)))
-    assert login(client, user.email).status_code == 200
+        s.execute(update(LoginThrottle).where(LoginThrottle.key.like(f"%{user.email}"))
+                  .values(window_start=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=61)))
+    assert login(client, user.email, source=GUESSER).status_code == 200
 
 
-def test_a_successful_login_clears_the_failure_count(client, db):
+def test_a_successful_login_clears_the_count_of_that_account_from_that_address(client, db):
     user = make_user(db)
-    for _ in range(9):
-        login(client, user.email, "wrong guess!")
-    assert login(client, user.email).status_code == 200
+    for _ in range(PAIR.free):
+        login(client, user.email, "wrong guess!", GUESSER)
+    assert login(client, user.email, source=GUESSER).status_code == 200
     with db.transaction() as s:
-        assert s.get(LoginFailure, user.email) is None
+        assert s.get(LoginThrottle, f"pair:{GUESSER}|{user.email}") is None
+        assert s.get(LoginThrottle, f"account:{user.email}").failures == PAIR.free  # the others remember
+
+
+def test_a_login_that_gets_no_hashing_turn_is_503_with_retry_after_not_a_queue(client, db, monkeypatch):
+    """Bounded CPU for anonymous logins: a process hashes LOGIN_CONCURRENCY passwords at a time."""
+    user = make_user(db)
+    monkeypatch.setattr(passwords, "HASH_WAIT_SECONDS", 0.05)
+    assert passwords._turns.acquire(timeout=5)
+    try:
+        resp = login(client, user.email)
+    finally:
+        passwords._turns.release()
+    assert resp.status_code == 503 and resp.headers["Retry-After"] == "2"
+    assert login(client, user.email).status_code == 200
 
 
 def test_login_upgrades_a_hash_made_with_weaker_parameters(client, db):
