@@ -123,7 +123,8 @@ class System:
         self.database_urls = {c.name: run.database(c.name) for c in ALL}  # web's sessions too
         config.extra_env = {f"{name.upper()}_DATABASE_URL": url for name, url in self.database_urls.items()}
         config.extra_env.update(AMQP_URL=run.amqp_url, AMQP_NAMESPACE=run.namespace, ACCESS_TOKEN_TTL="7200",
-                                WEB_THREADS=str(settings.web_threads), LOG_LEVEL=settings.log_level)
+                                WEB_THREADS=str(settings.web_threads), LOG_LEVEL=settings.log_level,
+                                PUBLIC_WRITE_LIMIT="0")  # the load comes from one address
         self.config = config
         self.stack = Stack(config)
         self.url = config.gateway_url

@@ -32,6 +32,8 @@ class GatewaySettings(Settings):
     web_url: str = "http://127.0.0.1:8090"  # the pages: everything that is not the API (one origin)
     upstream_timeout: float = 15.0
     upstream_connect_timeout: float = 2.0
+    public_write_limit: int = 20  # anonymous writes (public booking, wait list, signing by link) per address per
+    # 10 minutes; 0: no limit (load tests)
 
     def __post_init__(self) -> None:
         # The gateway checks its own tokens too: without JWT_PUBLIC_KEY it uses its private key's public half.
@@ -49,6 +51,7 @@ class GatewaySettings(Settings):
             "center_language": (env_str("CENTER_LOCALE", cls.center_language) or "en").lower(),
             "upstream_timeout": env_float("UPSTREAM_TIMEOUT", cls.upstream_timeout),
             "upstream_connect_timeout": env_float("UPSTREAM_CONNECT_TIMEOUT", cls.upstream_connect_timeout),
+            "public_write_limit": max(0, env_int("PUBLIC_WRITE_LIMIT", cls.public_write_limit)),
         }
         for service in (*SERVICES, "web"):
             default = getattr(cls, f"{service}_url")

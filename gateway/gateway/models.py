@@ -56,13 +56,13 @@ class Invitation(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class LoginThrottle(Base):
-    """Failed logins counted under one key (an account from one address, an address, an account): gateway.signin."""
+class Throttle(Base):
+    """A count under one key in the current window (gateway.throttles): failed logins, anonymous writes."""
 
-    __tablename__ = "login_throttle"
-    key: Mapped[str] = mapped_column(String(320), primary_key=True)  # "pair:<address>|<email>", "address:…", …
+    __tablename__ = "throttles"
+    key: Mapped[str] = mapped_column(String(320), primary_key=True)  # "pair:<address>|<email>", "public-write:…"
     window_start: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
+    count: Mapped[int] = mapped_column(Integer, default=0)
     blocked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 

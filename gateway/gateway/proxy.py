@@ -14,11 +14,14 @@ from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import NewConnectionError
 from werkzeug.routing import BaseConverter
 
+from servicekit.addresses import client_address
 from servicekit.auth import PUBLIC, access
+from servicekit.db import unit_of_work
 from servicekit.errors import NotFound, problem_response
 from servicekit.pooling import pooled_adapter
 
-from gateway.config import GatewaySettings
+from gateway import throttles
+from gateway.config import GatewaySettings, current_settings
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +38,7 @@ ROUTES: dict[str, str] = {
     "notification-templates": "notifications",
 }
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "host",
                          "content-length"})
 # requests hands back the decoded body: its length and encoding are the gateway's to state, not the upstream's.
@@ -92,6 +96,10 @@ bp = Blueprint("proxy", __name__)
 @bp.route("/api/v1/<resource:resource>/<path:rest>", methods=METHODS)
 @access(PUBLIC)  # each service checks the forwarded Authorization header itself
 def forward_api(resource: str, rest: str) -> Response:
+    if request.method not in _READS and "Authorization" not in request.headers:
+        # Anonymous writes (public booking, the wait list, signing by link): a few per address, not a flood.
+        with unit_of_work() as session:
+            throttles.limit_public_write(session, client_address(), current_settings().public_write_limit)
     return forward(ROUTES[resource], rest)
 
 

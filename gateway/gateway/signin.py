@@ -16,26 +16,19 @@ The check runs in three steps so that no database connection is held while a pas
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from servicekit.db import lock_for_update, utcnow
-from servicekit.errors import Problem
 
-from gateway import passwords
+from gateway import passwords, throttles
 from gateway.accounts import normalize_email
-from gateway.models import LoginThrottle, User
+from gateway.models import Throttle, User
 
 WINDOW = dt.timedelta(hours=1)
 BAD_CREDENTIALS = "The e-mail address or password is incorrect, or the account is not active."
-
-
-class TooManyRequests(Problem):
-    status, title = 429, "Too Many Requests"
 
 
 @dataclass(frozen=True)
@@ -75,13 +68,11 @@ def begin(session: Session, email: str, address: str) -> Attempt:
     """Refuse (429) a login one of the brakes holds; else what `check` needs."""
     attempt = Attempt(normalize_email(email), address, None)
     now = utcnow()
-    rows = session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(attempt.keys.values()))).all()
+    rows = session.scalars(select(Throttle).where(Throttle.key.in_(attempt.keys.values()))).all()
     waits = [row.blocked_until - now for row in rows
              if row.blocked_until is not None and row.blocked_until > now and now < row.window_start + WINDOW]
     if waits:
-        seconds = max(1, math.ceil(max(waits).total_seconds()))
-        raise TooManyRequests(f"Too many failed logins; try again in {_words(seconds)}.",
-                              headers={"Retry-After": str(seconds)})
+        raise throttles.too_many("Too many failed logins", max(waits))
     user = session.scalars(select(User).where(User.email == attempt.email)).first()
     return Attempt(attempt.email, address, user.password_hash if user is not None and user.active else None)
 
@@ -100,31 +91,13 @@ def finish(session: Session, attempt: Attempt, matched: bool, password: str) -> 
     user = session.scalars(lock_for_update(select(User).where(User.email == attempt.email))).first()
     if not matched or user is None or not user.active or user.password_hash != attempt.password_hash:
         for brake, key in attempt.keys.items():
-            _count_failure(session, brake, key, now)
+            row = throttles.bump(session, key, WINDOW, now)
+            delay = brake.delay(row.count)
+            row.blocked_until = now + delay if delay else None
         return None
-    session.execute(delete(LoginThrottle).where(LoginThrottle.key == attempt.keys[PAIR]))
+    session.execute(delete(Throttle).where(Throttle.key == attempt.keys[PAIR]))
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     user.last_login_at = now
     return user
 
-
-def _words(seconds: int) -> str:
-    return f"{seconds} second(s)" if seconds < 120 else f"{math.ceil(seconds / 60)} minute(s)"
-
-
-def _count_failure(session: Session, brake: Brake, key: str, now: dt.datetime) -> None:
-    row = session.scalars(lock_for_update(select(LoginThrottle).where(LoginThrottle.key == key))).first()
-    if row is None:
-        try:
-            with session.begin_nested():
-                row = LoginThrottle(key=key, window_start=now, failures=0)
-                session.add(row)
-        except IntegrityError:
-            # A concurrent failure created the counter first: count on it instead.
-            row = session.scalars(lock_for_update(select(LoginThrottle).where(LoginThrottle.key == key))).one()
-    if now >= row.window_start + WINDOW:
-        row.window_start, row.failures = now, 0
-    row.failures += 1
-    delay = brake.delay(row.failures)
-    row.blocked_until = now + delay if delay else None

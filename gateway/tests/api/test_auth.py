@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from servicekit.auth import TokenVerifier
 
 from gateway import passwords
-from gateway.models import LoginThrottle, RefreshToken, User
+from gateway.models import Throttle, RefreshToken, User
 from gateway.signin import ACCOUNT, ADDRESS, BAD_CREDENTIALS, PAIR
 
 from ..helpers import PASSWORD, bearer, email, login, make_user
@@ -100,7 +100,7 @@ def test_failures_older_than_the_window_no_longer_count(client, db):
     for _ in range(PAIR.free + 1):
         login(client, user.email, "wrong guess!", GUESSER)
     with db.transaction() as s:
-        s.execute(update(LoginThrottle).where(LoginThrottle.key.like(f"%{user.email}"))
+        s.execute(update(Throttle).where(Throttle.key.like(f"%{user.email}"))
                   .values(window_start=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=61)))
     assert login(client, user.email, source=GUESSER).status_code == 200
 
@@ -111,8 +111,8 @@ def test_a_successful_login_clears_the_count_of_that_account_from_that_address(c
         login(client, user.email, "wrong guess!", GUESSER)
     assert login(client, user.email, source=GUESSER).status_code == 200
     with db.transaction() as s:
-        assert s.get(LoginThrottle, f"pair:{GUESSER}|{user.email}") is None
-        assert s.get(LoginThrottle, f"account:{user.email}").failures == PAIR.free  # the others remember
+        assert s.get(Throttle, f"pair:{GUESSER}|{user.email}") is None
+        assert s.get(Throttle, f"account:{user.email}").count == PAIR.free  # the others remember
 
 
 def test_a_login_that_gets_no_hashing_turn_is_503_with_retry_after_not_a_queue(client, db, monkeypatch):

@@ -161,3 +161,19 @@ def test_when_web_is_down_a_browser_gets_a_page_in_both_languages_not_json(clien
     resp = client.get("/staff/calendar")
     assert resp.status_code == 503 and resp.mimetype == "text/html"
     assert "Please try again" in resp.text and "réessayez" in resp.text and resp.headers["Retry-After"] == "5"
+
+
+def test_anonymous_writes_from_one_address_are_limited_and_staff_and_reads_are_not(client, settings, tokens):
+    """Security finding 9: public booking let anyone book 30 sessions and send 30 e-mails in 1.3 s."""
+    flood = {"REMOTE_ADDR": "203.0.113.200"}
+    answers = [client.post("/api/v1/appointments", json={}, environ_base=flood).status_code
+               for _ in range(settings.public_write_limit + 1)]
+    assert answers[:-1] == [201] * settings.public_write_limit
+    refused = client.post("/api/v1/waitlist", json={}, environ_base=flood)
+    assert answers[-1] == refused.status_code == 429 and 0 < int(refused.headers["Retry-After"]) <= 600
+    assert refused.mimetype == "application/problem+json"
+    assert client.get("/api/v1/appointments", environ_base=flood).status_code == 200  # reads pass
+    assert client.post("/api/v1/appointments", json={}, environ_base=flood,
+                       headers=tokens.headers("front_desk")).status_code == 201  # staff are accountable
+    assert client.post("/api/v1/appointments", json={},
+                       environ_base={"REMOTE_ADDR": "198.51.100.201"}).status_code == 201  # other families

@@ -1,6 +1,5 @@
-"""login_throttle: failed logins per account-and-address, per address and per account, with growing delays
-
-Replaces login_failures (per e-mail only: ten wrong passwords locked the owner out for 15 minutes).
+"""throttles: counts per key and window — failed logins (per account-and-address, address, account), anonymous
+writes per address. Replaces login_failures (per e-mail only: ten wrong passwords locked the owner out).
 
 Revision ID: 0004
 Revises: 0003
@@ -17,10 +16,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table('login_throttle',
+    op.create_table('throttles',
     sa.Column('key', sa.String(length=320), nullable=False),
     sa.Column('window_start', servicekit.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
     sa.Column('blocked_until', servicekit.db.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('key')
     )
@@ -34,4 +33,4 @@ def downgrade() -> None:
     sa.Column('count', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('email')
     )
-    op.drop_table('login_throttle')
+    op.drop_table('throttles')
