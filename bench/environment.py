@@ -123,6 +123,7 @@ class System:
         self.database_urls = {c.name: run.database(c.name) for c in ALL}  # web's sessions too
         config.extra_env = {f"{name.upper()}_DATABASE_URL": url for name, url in self.database_urls.items()}
         config.extra_env.update(AMQP_URL=run.amqp_url, AMQP_NAMESPACE=run.namespace, ACCESS_TOKEN_TTL="7200",
+                                ACCESS_TOKEN_MAX_TTL="7200",
                                 WEB_THREADS=str(settings.web_threads), LOG_LEVEL=settings.log_level,
                                 PUBLIC_WRITE_LIMIT="0")  # the load comes from one address
         self.config = config

@@ -36,6 +36,9 @@ class GatewaySettings(Settings):
     # 10 minutes; 0: no limit (load tests)
 
     def __post_init__(self) -> None:
+        if self.access_token_ttl > self.access_token_max_ttl:
+            raise ValueError(f"ACCESS_TOKEN_TTL ({self.access_token_ttl}) is above ACCESS_TOKEN_MAX_TTL "
+                             f"({self.access_token_max_ttl}): every service would refuse the tokens")
         # The gateway checks its own tokens too: without JWT_PUBLIC_KEY it uses its private key's public half.
         if self.jwt_private_key and not self.jwt_public_key:
             self.jwt_public_key = public_key_of(self.jwt_private_key)

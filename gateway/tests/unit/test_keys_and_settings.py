@@ -1,6 +1,8 @@
 """The signing keys CLI and how the gateway finds its keys."""
 import stat
 
+import pytest
+
 from servicekit.auth import TokenVerifier
 
 from gateway import keys, passwords
@@ -44,6 +46,15 @@ def test_settings_read_the_private_key_file_and_derive_the_public_key(tmp_path, 
     principal = TokenVerifier(settings.jwt_public_key, settings.jwt_issuer, settings.jwt_audience).verify(
         access_token(user, settings))
     assert principal.user_id == "u-1" and principal.role == "biller"
+
+
+def test_tokens_meant_to_outlive_what_services_accept_stop_the_gateway_at_start(monkeypatch):
+    monkeypatch.setenv("ACCESS_TOKEN_TTL", "7200")
+    monkeypatch.delenv("ACCESS_TOKEN_MAX_TTL", raising=False)
+    with pytest.raises(ValueError, match="ACCESS_TOKEN_MAX_TTL"):
+        GatewaySettings.from_env("gateway", database_url="sqlite://")
+    monkeypatch.setenv("ACCESS_TOKEN_MAX_TTL", "7200")
+    assert GatewaySettings.from_env("gateway", database_url="sqlite://").access_token_ttl == 7200
 
 
 def test_only_the_digest_of_a_token_is_kept():

@@ -21,7 +21,8 @@ def parse_networks(text: str) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip())
 
 
-def _trusted(address: str, networks: Iterable[Network]) -> bool:
+def is_trusted(address: str, networks: Iterable[Network]) -> bool:
+    """True when `address` is in one of `networks` (one of our proxies, or a machine of our own network)."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -37,6 +38,6 @@ def client_address(trusted: Iterable[Network] | None = None) -> str:
     chain = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
     chain.append(peer)
     for address in reversed(chain):
-        if not _trusted(address, networks):
+        if not is_trusted(address, networks):
             return address
     return chain[0]

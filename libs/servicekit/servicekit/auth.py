@@ -97,26 +97,34 @@ def access_claims(*, user_id: str, role: str, name: str = "", email: str = "", t
     return claims
 
 
+MAX_ACCESS_LIFETIME = 3600  # seconds; ACCESS_TOKEN_MAX_TTL
+
+
 class TokenVerifier:
     """Checks access tokens signed by the gateway's private key (Ed25519)."""
 
-    def __init__(self, public_key_pem: str | None, issuer: str, audience: str) -> None:
+    def __init__(self, public_key_pem: str | None, issuer: str, audience: str,
+                 max_lifetime: int = MAX_ACCESS_LIFETIME) -> None:
         self._key = public_key_pem
         self.issuer = issuer
         self.audience = audience
+        self.max_lifetime = max_lifetime
 
     def verify(self, token: str) -> Principal:
         if not self._key:
             raise Unauthorized("This service has no token key configured (JWT_PUBLIC_KEY_FILE).")
         try:
             claims = jwt.decode(token, self._key, algorithms=[ALGORITHM], audience=self.audience,
-                                issuer=self.issuer, options={"require": ["exp", "sub", "role"]})
+                                issuer=self.issuer, options={"require": ["exp", "iat", "sub", "role"]})
         except jwt.ExpiredSignatureError as exc:
             raise Unauthorized("The access token has expired; refresh it or log in again.") from exc
         except jwt.InvalidTokenError as exc:
             raise Unauthorized(f"The access token is invalid: {exc}.") from exc
         if claims.get("typ") != "access" or claims["role"] not in ROLES:
             raise Unauthorized("The token is not an access token for this API.")
+        if not isinstance(claims["iat"], int) or claims["exp"] - claims["iat"] > self.max_lifetime:
+            # Whatever the signer wrote, an access token lives this long at most (security review).
+            raise Unauthorized("The access token lives longer than this API accepts; log in again.")
         return Principal(
             user_id=str(claims["sub"]), role=claims["role"], name=claims.get("name", ""),
             email=claims.get("email", ""), therapist_id=claims.get("therapist_id"),

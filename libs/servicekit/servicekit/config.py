@@ -89,6 +89,7 @@ class Settings:
     jwt_public_key: str | None = None
     jwt_issuer: str = "therapy-gateway"
     jwt_audience: str = "therapy-api"
+    access_token_max_ttl: int = 3600  # every service refuses access tokens meant to live longer
     center_name: str = "Sunny Steps Therapy Center"
     center_timezone: str = "Europe/Paris"
     currency: str = "EUR"
@@ -118,6 +119,7 @@ class Settings:
             jwt_public_key=read_key("JWT_PUBLIC_KEY", "JWT_PUBLIC_KEY_FILE"),
             jwt_issuer=env_str("JWT_ISSUER", cls.jwt_issuer),
             jwt_audience=env_str("JWT_AUDIENCE", cls.jwt_audience),
+            access_token_max_ttl=env_int("ACCESS_TOKEN_MAX_TTL", cls.access_token_max_ttl),
             center_name=env_str("CENTER_NAME", cls.center_name),
             center_timezone=env_str("CENTER_TIMEZONE", cls.center_timezone),
             currency=env_str("CURRENCY", cls.currency),

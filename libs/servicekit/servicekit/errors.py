@@ -135,7 +135,10 @@ def handle_http_exception(exc: HTTPException) -> Response:
     if status >= 500:
         log.error("unhandled HTTP %s: %s", status, exc.description)
     detail = data.get("message") or exc.description or exc.name
-    return problem_response(status, exc.name, str(detail), headers=dict(data.get("headers") or {}))
+    headers = dict(data.get("headers") or {})
+    if getattr(exc, "valid_methods", None):  # a 405 says which methods the resource has (RFC 9110)
+        headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    return problem_response(status, exc.name, str(detail), headers=headers)
 
 
 def handle_validation_error(exc: ValidationError) -> Response:

@@ -1,4 +1,4 @@
-"""Liveness, readiness and metrics endpoints (public, no details beyond up/down)."""
+"""Liveness and readiness (public, no details beyond up/down) and metrics (for our own networks only)."""
 from __future__ import annotations
 
 import socket
@@ -6,8 +6,9 @@ from urllib.parse import urlparse
 
 from flask import Blueprint, current_app, jsonify
 
+from servicekit.addresses import client_address, is_trusted
 from servicekit.auth import PUBLIC, access
-from servicekit.errors import ServiceUnavailable
+from servicekit.errors import NotFound, ServiceUnavailable
 from servicekit.metrics import metrics_response
 
 bp = Blueprint("health", __name__)
@@ -46,4 +47,8 @@ def readyz():
 @bp.get("/metrics")
 @access(PUBLIC)
 def metrics():
+    """For the monitoring inside our networks only: from outside (through the ingress) it does not exist."""
+    settings = current_app.extensions["servicekit.settings"]
+    if not is_trusted(client_address(settings.trusted_proxies), settings.trusted_proxies):
+        raise NotFound("Not found.")
     return metrics_response(current_app.extensions["servicekit.db"])

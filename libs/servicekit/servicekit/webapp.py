@@ -62,7 +62,8 @@ def create_service_app(settings: Settings, blueprints: Iterable[Blueprint], *, t
     app.after_request(echo_request_id)
     app.teardown_appcontext(close_request_session)
     install_request_metrics(app, settings.service)
-    install_auth(app, TokenVerifier(settings.jwt_public_key, settings.jwt_issuer, settings.jwt_audience))
+    install_auth(app, TokenVerifier(settings.jwt_public_key, settings.jwt_issuer, settings.jwt_audience,
+                                    settings.access_token_max_ttl))
     api = Api(app)
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix="/api/v1")

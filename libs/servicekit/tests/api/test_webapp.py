@@ -145,7 +145,34 @@ def test_retried_post_with_same_idempotency_key_replays_the_first_answer(client,
     assert other.status_code == 422 and "Idempotency-Key" in other.json["errors"]
 
 
-def test_health_and_metrics_are_public(client):
+def test_a_caller_refused_gets_403_before_any_idempotency_key_is_looked_at(client, tokens):
+    """The role is checked before the view and its key (servicekit.auth's before_request): never a 422, never the
+    stored answer, for someone whose role no longer allows the request."""
+    body, key = {"name": "a", "child": {"age": 1}}, {"Idempotency-Key": "k-refused"}
+    allowed = tokens.headers("front_desk", user_id="u-demoted")
+    assert client.post("/api/v1/items", json=body, headers={**allowed, **key}).status_code == 201
+    demoted = {**tokens.headers("biller", user_id="u-demoted"), **key}  # same person, role taken away since
+    assert client.post("/api/v1/items", json={"oops": 1}, headers=demoted).status_code == 403
+    replay = client.post("/api/v1/items", json=body, headers=demoted)
+    assert replay.status_code == 403 and "Idempotent-Replayed" not in replay.headers
+
+
+def test_a_method_the_resource_lacks_is_a_405_naming_the_ones_it_has(client, tokens):
+    resp = client.delete("/api/v1/items", headers=tokens.headers("front_desk"))
+    assert resp.status_code == 405 and resp.mimetype == "application/problem+json"
+    assert "POST" in resp.headers["Allow"].split(", ")
+
+
+def test_metrics_are_for_our_own_networks_not_for_the_internet(client):
+    """Security review: /metrics was public on the gateway."""
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 200
+    outside = client.get("/metrics", environ_base={"REMOTE_ADDR": "10.0.0.5"},  # through the ingress
+                         headers={"X-Forwarded-For": "203.0.113.9"})
+    assert outside.status_code == 404
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "198.51.100.4"}).status_code == 404
+
+
+def test_health_is_public_and_metrics_answer_this_machine(client):
     assert client.get("/healthz").json["status"] == "ok"
     assert client.get("/metrics").status_code == 200
     assert client.get("/openapi.json").json["info"]["title"] == "kit"

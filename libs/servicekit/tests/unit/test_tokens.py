@@ -23,6 +23,14 @@ def test_expired_token_is_401(minter):
         verifier.verify(minter.token("admin", ttl=-60))
 
 
+def test_a_token_meant_to_live_longer_than_the_api_accepts_is_401_whoever_signed_it(minter):
+    """Security review: services accepted any `exp` (a year-long token, once leaked, worked for a year)."""
+    verifier = TokenVerifier(minter.keys.public_pem, "therapy-gateway", "therapy-api", max_lifetime=3600)
+    assert verifier.verify(minter.token("admin", ttl=3600)).role == "admin"
+    with pytest.raises(Unauthorized, match="lives longer"):
+        verifier.verify(minter.token("admin", ttl=365 * 24 * 3600))
+
+
 def test_token_signed_by_another_key_is_401(minter):
     other = TokenMinter(KeyPair.generate())
     verifier = TokenVerifier(minter.keys.public_pem, "therapy-gateway", "therapy-api")
