@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from marshmallow import Schema, ValidationError, fields, validate
 
 from servicekit.auth import ROLES, STAFF_ROLES
+from servicekit.fields import Name
 from servicekit.limits import PERSON_NAME
 from servicekit.pagination import PageArgs
 
@@ -59,7 +60,7 @@ class TokenPairOut(Schema):
 
 class UserIn(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=PERSON_NAME))
+    name = Name(PERSON_NAME)
     role = fields.String(required=True, validate=validate.OneOf(
         STAFF_ROLES, error="Must be one of: {choices} (portal accounts come from the CRM's guardians)."))
     password = Password()
@@ -67,7 +68,7 @@ class UserIn(Schema):
 
 
 class UserPatch(Schema):
-    name = fields.String(validate=validate.Length(min=1, max=PERSON_NAME))
+    name = Name(PERSON_NAME, required=False)
     role = fields.String(validate=validate.OneOf(ROLES))
     active = fields.Boolean()
     password = fields.String(validate=validate.Length(

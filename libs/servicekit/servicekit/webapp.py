@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from flask import Flask, g, request
 from flask_smorest import Api, Blueprint
@@ -13,7 +13,7 @@ from servicekit import context
 from servicekit.auth import PUBLIC, TokenVerifier, access, install_auth
 from servicekit.config import Settings
 from servicekit.db import Database, close_request_session
-from servicekit.errors import register_error_handlers
+from servicekit.errors import Unprocessable, register_error_handlers
 from servicekit.health import bp as health_bp
 from servicekit.logs import configure_logging
 from servicekit.metrics import install_request_metrics
@@ -26,6 +26,33 @@ def bind_request_id() -> None:
     incoming = request.headers.get("X-Request-ID", "")
     g.request_id = incoming if _REQUEST_ID.match(incoming) else str(uuid.uuid4())
     g.correlation_token = context.correlation_id.set(g.request_id)
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL, and halves of a UTF-16 pair no database column holds
+UNSTORABLE = "Text may not contain NUL characters or unpaired surrogates."
+
+
+def _unstorable(value: object, path: str) -> Iterator[str]:
+    """Paths ("guardian.first_name", "lines.0.name", "q") of the strings in `value` no column could store."""
+    if isinstance(value, str):
+        if _UNSTORABLE.search(value):
+            yield path or "body"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _unstorable(key, path or "body")
+            yield from _unstorable(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _unstorable(item, f"{path}.{index}" if path else str(index))
+
+
+def refuse_unstorable_text() -> None:
+    """A 422 naming each field whose text PostgreSQL would refuse (it answered 500 after half the work)."""
+    found = [name for key, values in request.args.lists() for value in values for name in _unstorable(value, key)]
+    if request.is_json and request.content_length:
+        found += list(_unstorable(request.get_json(silent=True), ""))
+    if found:
+        raise Unprocessable(f"{UNSTORABLE} ({', '.join(found)})", errors={name: [UNSTORABLE] for name in found})
 
 
 def echo_request_id(response):
@@ -64,6 +91,7 @@ def create_service_app(settings: Settings, blueprints: Iterable[Blueprint], *, t
     install_request_metrics(app, settings.service)
     install_auth(app, TokenVerifier(settings.jwt_public_key, settings.jwt_issuer, settings.jwt_audience,
                                     settings.access_token_max_ttl))
+    app.before_request(refuse_unstorable_text)  # after the access rule: a 401/403 comes before any 422
     api = Api(app)
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix="/api/v1")

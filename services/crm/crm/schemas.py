@@ -3,15 +3,12 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from servicekit.limits import NAME_PART
+from servicekit.fields import Name
 from servicekit.pagination import PageArgs
 
 from crm.models import CLIENT_STATUSES, STAGES
 
 
-
-def Name() -> fields.String:  # noqa: N802 - reads like a field type
-    return fields.String(required=True, validate=validate.Length(min=1, max=NAME_PART))
 
 
 class ContactIn(Schema):
@@ -37,8 +34,8 @@ class ClientIn(Schema):
 
 
 class ClientPatch(Schema):
-    first_name = fields.String(validate=validate.Length(min=1, max=NAME_PART))
-    last_name = fields.String(validate=validate.Length(min=1, max=NAME_PART))
+    first_name = Name(required=False)
+    last_name = Name(required=False)
     birth_date = fields.Date(allow_none=True)
     status = fields.String(validate=validate.OneOf(CLIENT_STATUSES))
 

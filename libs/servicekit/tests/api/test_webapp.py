@@ -1,5 +1,6 @@
 """The shared app factory: deny by default, problem+json everywhere, request ids, idempotent POSTs."""
 import itertools
+import json
 import threading
 import uuid
 
@@ -106,6 +107,19 @@ def test_validation_errors_name_each_field(client, tokens):
     assert resp.status_code == 422 and resp.mimetype == "application/problem+json"
     assert set(resp.json["errors"]) == {"name", "child.age"}
     assert "child.age" in resp.json["detail"]
+
+
+@pytest.mark.parametrize("body, query, fields", [
+    ({"name": "a\u0000b", "child": {"age": 1}}, {}, {"name"}),
+    ({"name": "ok", "child": {"age": 1}, "tags": ["x", "\ud800"]}, {}, {"tags.1"}),
+    ({"name": "ok", "child": {"age": 1}}, {"q": "Dvo\u0000"}, {"q"}),
+])
+def test_text_no_database_can_store_is_a_422_naming_the_field_not_a_500(client, tokens, body, query, fields):
+    """Security review: NUL bytes and lone surrogates reached PostgreSQL and answered 500."""
+    resp = client.post("/api/v1/items", data=json.dumps(body), query_string=query, content_type="application/json",
+                       headers=tokens.headers("front_desk"))
+    assert resp.status_code == 422 and set(resp.json["errors"]) == fields
+    assert client.post("/api/v1/items", data=json.dumps(body), content_type="application/json").status_code == 401
 
 
 def test_body_that_is_not_json_is_a_problem_not_a_500(client, tokens):

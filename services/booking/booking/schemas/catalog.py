@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from servicekit.fields import Name
 from servicekit.pagination import PageArgs
 
-from booking.schemas.common import CenterDateTime, Name, SpanIn, WeeklyIn, WeeklyOut
+from booking.schemas.common import CenterDateTime, SpanIn, WeeklyIn, WeeklyOut
 
 _ROOM_TYPE = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,39}$",
                              error="1 to 40 lower-case letters, digits, '-' or '_', e.g. \"sensory-gym\".")

@@ -7,15 +7,12 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from servicekit.limits import NAME_PART
+from servicekit.fields import Name
 
 from booking.config import center_zone
 
 _HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
-
-def Name() -> fields.String:  # noqa: N802 - reads like a field type
-    return fields.String(required=True, validate=validate.Length(min=1, max=NAME_PART))
 
 
 class HourMinute(fields.String):
