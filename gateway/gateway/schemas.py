@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from marshmallow import Schema, ValidationError, fields, validate
 
 from servicekit.auth import ROLES, STAFF_ROLES
-from servicekit.fields import Name
+from servicekit.fields import Email, Name
 from servicekit.limits import PERSON_NAME
 from servicekit.pagination import PageArgs
 
@@ -59,7 +59,7 @@ class TokenPairOut(Schema):
 
 
 class UserIn(Schema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = Email(required=True)
     name = Name(PERSON_NAME)
     role = fields.String(required=True, validate=validate.OneOf(
         STAFF_ROLES, error="Must be one of: {choices} (portal accounts come from the CRM's guardians)."))

@@ -166,6 +166,13 @@ def handle_too_deep(exc: RecursionError) -> Response:
     return problem_response(400, "Bad Request", "The request body is nested too deeply to be read.")
 
 
+def handle_out_of_range(exc: OverflowError) -> Response:
+    # Dates in year 1 or 9999 pass the schemas but overflow when moved to UTC or a time zone.
+    log.info("input out of range: %s", exc)
+    return problem_response(422, "Unprocessable Content",
+                            "A date or time is out of the range this system handles; use a year between 1900 and 2200.")
+
+
 def handle_unexpected(exc: Exception) -> Response:
     log.exception("unhandled error")
     return problem_response(500, "Internal Server Error", "An unexpected error occurred; it has been logged.")
@@ -180,4 +187,5 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(OperationalError, handle_db_unavailable)
     app.register_error_handler(PoolTimeout, handle_db_unavailable)
     app.register_error_handler(RecursionError, handle_too_deep)
+    app.register_error_handler(OverflowError, handle_out_of_range)
     app.register_error_handler(Exception, handle_unexpected)

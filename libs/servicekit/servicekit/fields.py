@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
-from servicekit.limits import NAME_PART
+from servicekit.limits import EMAIL, NAME_PART
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
@@ -24,3 +24,8 @@ def Name(max_length: int = NAME_PART, **kwargs: Any) -> fields.String:  # noqa: 
     """A person's first or last name (or another short label): required unless told, one line, not blank."""
     kwargs.setdefault("required", True)
     return fields.String(validate=[validate.Length(min=1, max=max_length), one_line], **kwargs)
+
+
+def Email(**kwargs: Any) -> fields.Email:  # noqa: N802 - reads like a field type
+    """An e-mail address a mail server can take (at most 254 characters: RFC 5321's longest usable path)."""
+    return fields.Email(validate=validate.Length(max=EMAIL), **kwargs)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from servicekit.fields import Name
+from servicekit.fields import Email, Name
 from servicekit.pagination import PageArgs
 
 from crm.models import CLIENT_STATUSES, STAGES
@@ -14,7 +14,7 @@ from crm.models import CLIENT_STATUSES, STAGES
 class ContactIn(Schema):
     first_name = Name()
     last_name = Name()
-    email = fields.Email(load_default=None, allow_none=True)
+    email = Email(load_default=None, allow_none=True)
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
 
 
@@ -54,7 +54,7 @@ class ClientQuery(PageArgs):
     q = fields.String(validate=validate.Length(max=100), metadata={
         "description": "Part of the client's name, or of a guardian's name, e-mail or phone number"})
     status = fields.String(validate=validate.OneOf(CLIENT_STATUSES))
-    guardian_email = fields.Email()
+    guardian_email = Email()
 
 
 class ActivityOut(Schema):

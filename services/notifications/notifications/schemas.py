@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from servicekit.fields import Email
 from servicekit.pagination import PageArgs
 
 from notifications.config import CHANNELS, MAX_LEAD_HOURS, MIN_LEAD_HOURS
@@ -59,7 +60,7 @@ class ReminderSettingsIn(Schema):
                            validate=validate.Length(min=1, max=2))
     lead_hours = fields.Integer(required=True, allow_none=True,
                                 validate=validate.Range(min=MIN_LEAD_HOURS, max=MAX_LEAD_HOURS))
-    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    email = Email(load_default=None, allow_none=True)
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
     timezone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
     opt_out = fields.Boolean(load_default=False)

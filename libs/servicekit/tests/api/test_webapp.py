@@ -1,4 +1,5 @@
 """The shared app factory: deny by default, problem+json everywhere, request ids, idempotent POSTs."""
+import datetime as dt
 import itertools
 import json
 import threading
@@ -72,6 +73,13 @@ def forgotten():
     return {"leak": True}
 
 
+@bp.route("/far-future", methods=["GET"])
+@access(PUBLIC)
+def far_future():
+    return {"at": (dt.datetime(9999, 12, 31, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-1)))
+                   .astimezone(dt.timezone.utc)).isoformat()}
+
+
 @bp.route("/boom", methods=["GET"])
 @access(PUBLIC)
 def boom():
@@ -135,6 +143,12 @@ def test_json_nested_thousands_of_levels_deep_is_a_400_problem_not_a_500(client,
                        headers=tokens.headers("front_desk"))
     assert resp.status_code == 400 and resp.mimetype == "application/problem+json"
     assert "nested too deeply" in resp.json["detail"]
+
+
+def test_a_date_that_overflows_is_a_422_not_a_500(client):
+    """Security review: dates in year 1 or 9999 answered 500."""
+    resp = client.get("/api/v1/far-future")
+    assert resp.status_code == 422 and "year between 1900 and 2200" in resp.json["detail"]
 
 
 def test_domain_conflict_and_unexpected_errors_are_problems(client):

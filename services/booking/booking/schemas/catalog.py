@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from servicekit.fields import Name
+from servicekit.fields import Email, Name
 from servicekit.pagination import PageArgs
 
 from booking.schemas.common import CenterDateTime, SpanIn, WeeklyIn, WeeklyOut
@@ -60,7 +60,7 @@ class WeekIn(Schema):
 
 class TherapistIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    email = fields.Email(load_default=None, allow_none=True)
+    email = Email(load_default=None, allow_none=True)
     service_codes = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
     working_hours = fields.List(fields.Nested(WeeklyIn), load_default=list)
 

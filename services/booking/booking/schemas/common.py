@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from servicekit.fields import Name
+from servicekit.fields import Email, Name
 
 from booking.config import center_zone
 
@@ -64,7 +64,7 @@ class ChildIn(Schema):
 class GuardianIn(Schema):
     first_name = Name()
     last_name = Name()
-    email = fields.Email(required=True)
+    email = Email(required=True)
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
 
 

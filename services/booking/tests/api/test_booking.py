@@ -95,6 +95,19 @@ def test_shape_errors_name_every_bad_field_and_write_nothing(client, db, tokens)
     assert len(outbox_events(db, "appointment.booked")) == before
 
 
+def test_a_name_on_two_lines_and_an_address_too_long_to_mail_are_named_not_stored(client, db):
+    """Security review: CR/LF in a name silently stopped every e-mail to the family; a 300-character address 500."""
+    before = len(outbox_events(db, "appointment.booked"))
+    resp = client.post("/api/v1/appointments", json={
+        "service_code": "OT", "start": "2030-01-07T09:00:00+01:00",
+        "client": {"first_name": "Lina", "last_name": "Dupont"},
+        "guardian": {"first_name": "Maya\r\nBcc: x@example.org", "last_name": "P",
+                     "email": "a" * 250 + "@example.org"}})
+    assert resp.status_code == 422 and {"guardian.first_name", "guardian.email"} <= set(resp.json["errors"])
+    assert "one line" in resp.json["errors"]["guardian.first_name"][0]
+    assert len(outbox_events(db, "appointment.booked")) == before
+
+
 def test_staff_bookings_come_from_the_front_desk(client, tokens, settings):
     code, therapist = setup(client, tokens)
     resp = book(client, code, at(settings.zone, monday(2), "09:00"), headers=tokens.headers("front_desk"),
