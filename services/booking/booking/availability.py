@@ -81,7 +81,7 @@ def find_slots(session: Session, args: dict[str, Any], principal: Principal, set
     people = _people(session, service, args)
     client_id = str(args["client_id"]) if args.get("client_id") else None
     if client_id:
-        client_windows.may_read(principal, client_id)
+        client_windows.may_read(session, principal, client_id)
     rules = catalog.rules_for(service, now)
     last = min(args["last"], rules.latest.astimezone(zone).date())
     if last < args["first"]:

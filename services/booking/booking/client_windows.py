@@ -10,17 +10,21 @@ from servicekit.auth import CLIENT, FRONT_DESK, Principal
 from servicekit.errors import Forbidden, Unauthorized, field_error
 
 from booking import slots, therapists
-from booking.models import ClientWindow
+from booking.models import Appointment, ClientWindow
 
 MAX_WINDOWS = 21
 
 
-def may_read(principal: Principal, client_id: str) -> None:
-    """Staff (therapists included) and the client's own family; anonymous callers must log in."""
+def may_read(session: Session, principal: Principal, client_id: str) -> None:
+    """Staff, a therapist for the clients they see (an appointment with them), and the client's own family."""
     if principal.is_anonymous:
         raise Unauthorized("Log in to use a client's availability (client_id).")
     if principal.role == CLIENT and not principal.may_see_family(client_id):
         raise Forbidden("You may only use your own family's availability.")
+    if principal.is_only_therapist() and session.scalars(select(Appointment.id).where(
+            Appointment.client_id == client_id, Appointment.therapist_id == (principal.therapist_id or ""))
+            .limit(1)).first() is None:
+        raise Forbidden("A therapist uses the availability of the clients they see only.")
 
 
 def may_write(principal: Principal, client_id: str) -> None:

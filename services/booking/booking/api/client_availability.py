@@ -16,7 +16,7 @@ blp = Blueprint("client_availability", __name__, description="Client availabilit
 @access(FRONT_DESK, THERAPIST, CLIENT)
 @blp.response(200, WeeklyOut(many=True))
 def get_availability(client_id):
-    client_windows.may_read(current_principal(), str(client_id))
+    client_windows.may_read(request_session(), current_principal(), str(client_id))
     return client_windows.windows(request_session(), str(client_id))
 
 

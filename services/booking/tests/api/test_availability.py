@@ -145,6 +145,20 @@ def test_client_windows_are_private_to_the_family_and_staff(client, tokens):
     assert client.put(url, json=too_many, headers=tokens.headers("front_desk")).status_code == 422
 
 
+def test_a_therapist_reads_the_availability_of_the_clients_they_see_only(client, tokens, settings):
+    """Security review: therapists read any client's availability and ran slot searches for any client."""
+    code = make_service(client, tokens)
+    ana = make_therapist(client, tokens, [code])
+    seen, unseen = str(uuid.uuid4()), str(uuid.uuid4())
+    booked_ok(client, code, at(settings.zone, monday(2), "10:00"), therapist_id=ana["id"],
+              headers=tokens.headers("front_desk"), client_id=seen)
+    mine = tokens.headers("therapist", therapist_id=ana["id"])
+    assert client.get(f"/api/v1/client-availability/{seen}", headers=mine).status_code == 200
+    assert client.get(f"/api/v1/client-availability/{unseen}", headers=mine).status_code == 403
+    assert slots(client, code, monday(3), headers=mine, client_id=unseen).status_code == 403
+    assert slots(client, code, monday(3), headers=mine, client_id=seen).status_code == 200
+
+
 def test_slots_silently_leave_out_days_beyond_the_horizon_and_starts_inside_the_notice(client, tokens):
     code = make_service(client, tokens, horizon_days=15, min_notice_minutes=60 * 24 * 8)
     make_therapist(client, tokens, [code])
