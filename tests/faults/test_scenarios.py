@@ -57,19 +57,25 @@ def test_1_broker_restarted_three_times_under_300_workflows(faults_system):
     assert finished_after <= 120, f"workflows finished {finished_after:.0f}s after the last restart"
 
 
+def run_while_dying(system, kind: str, point: str, probability: float, workflows: int, concurrency: int):
+    """Run workflows while every `kind` process dies at crash point `point` with `probability` (then restarts
+    as an orchestrator would); the outcomes and how many deaths it took, once everything settled."""
+    processes, variable = system.processes(kind), f"FAULT_{point.upper()}"
+    crashes = system.stack.supervisor.restarts
+    system.stack.supervisor.replace(processes, {variable: str(probability)})
+    try:
+        outcomes = system.driver().run(workflows, concurrency=concurrency, timeout=600)
+    finally:
+        system.stack.supervisor.replace(processes, {variable: "0"})
+    system.checker.wait_quiet(DRAIN)
+    return outcomes, system.stack.supervisor.restarts - crashes
+
+
 def test_2_consumer_killed_between_commit_and_ack(faults_system):
     since = time.time()  # this scenario judges only what it causes
-    consumers = faults_system.processes("consumer")
     redelivered = faults_system.metric("events_redelivered_total")
     duplicates = faults_system.metric("inbox_duplicates_total")
-    crashes = faults_system.stack.supervisor.restarts
-    faults_system.stack.supervisor.replace(consumers, {"FAULT_CONSUMER_AFTER_COMMIT": "0.08"})
-    try:
-        outcomes = faults_system.driver().run(40, concurrency=8, timeout=600)
-    finally:
-        faults_system.stack.supervisor.replace(consumers, {"FAULT_CONSUMER_AFTER_COMMIT": "0"})
-    faults_system.checker.wait_quiet(DRAIN)
-    kills = faults_system.stack.supervisor.restarts - crashes
+    outcomes, kills = run_while_dying(faults_system, "consumer", "consumer_after_commit", 0.08, 40, 8)
     redeliveries = faults_system.metric("events_redelivered_total") - redelivered
     absorbed = faults_system.metric("inbox_duplicates_total") - duplicates
     report("consumer_killed_before_ack", faults_system.checker.figures(outcomes, since), kills=kills,
@@ -79,16 +85,8 @@ def test_2_consumer_killed_between_commit_and_ack(faults_system):
 
 def test_3_relay_killed_between_publish_and_mark(faults_system):
     since = time.time()  # this scenario judges only what it causes
-    relays = faults_system.processes("relay")
     duplicates = faults_system.metric("inbox_duplicates_total")
-    crashes = faults_system.stack.supervisor.restarts
-    faults_system.stack.supervisor.replace(relays, {"FAULT_RELAY_AFTER_PUBLISH": "0.15"})
-    try:
-        outcomes = faults_system.driver().run(40, concurrency=8, timeout=600)
-    finally:
-        faults_system.stack.supervisor.replace(relays, {"FAULT_RELAY_AFTER_PUBLISH": "0"})
-    faults_system.checker.wait_quiet(DRAIN)
-    kills = faults_system.stack.supervisor.restarts - crashes
+    outcomes, kills = run_while_dying(faults_system, "relay", "relay_after_publish", 0.15, 40, 8)
     absorbed = faults_system.metric("inbox_duplicates_total") - duplicates
     report("relay_killed_before_mark", faults_system.checker.figures(outcomes, since), kills=kills,
            duplicate_publishes_absorbed=int(absorbed))
@@ -98,16 +96,8 @@ def test_3_relay_killed_between_publish_and_mark(faults_system):
 def test_4_dispatcher_killed_between_acceptance_and_record(faults_system):
     """The SMTP server accepted, the dispatcher dies before recording it: its journal keeps the message single."""
     since = time.time()  # this scenario judges only what it causes
-    dispatchers = faults_system.processes("dispatcher")
     settled = faults_system.metric("notifications_settled_from_journal_total")
-    crashes = faults_system.stack.supervisor.restarts
-    faults_system.stack.supervisor.replace(dispatchers, {"FAULT_DISPATCHER_BEFORE_RECORD": "0.2"})
-    try:
-        outcomes = faults_system.driver().run(30, concurrency=6, timeout=600)
-    finally:
-        faults_system.stack.supervisor.replace(dispatchers, {"FAULT_DISPATCHER_BEFORE_RECORD": "0"})
-    faults_system.checker.wait_quiet(DRAIN)
-    kills = faults_system.stack.supervisor.restarts - crashes
+    outcomes, kills = run_while_dying(faults_system, "dispatcher", "dispatcher_before_record", 0.2, 30, 6)
     recovered = faults_system.metric("notifications_settled_from_journal_total") - settled
     report("dispatcher_killed_before_record", faults_system.checker.figures(outcomes, since), kills=kills,
            settled_from_journal=int(recovered))
