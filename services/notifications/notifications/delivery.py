@@ -103,6 +103,7 @@ def _mark_sent(notification_id: str, answer: str) -> Callable[[Session], None]:
             return  # an earlier commit whose answer was lost already recorded it
         notification.status, notification.sent_at = "sent", utcnow()
         notification.provider_answer = answer[:1000]
+        notification.sealed_links = notification.context = None  # delivered: its personal links are done with
         session.flush()
         announce(session, notification, "notification.sent")
     return mark

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +14,7 @@ from servicekit.db import utcnow
 from servicekit.errors import Conflict, Forbidden, not_found
 from servicekit.messaging import Envelope, add_event
 
-from notifications import recipients
+from notifications import personal_links, recipients
 from notifications.models import STAFF_KINDS, Notification
 from notifications.templates import Message
 
@@ -79,11 +78,12 @@ def queue(session: Session, source: Source, draft: Draft) -> tuple[Notification,
     if existing is not None:
         return existing, False
     status, error = _status(draft)
+    body, links = personal_links.seal(draft.message.body)
     notification = Notification(
         event_id=source.event_id, event_type=source.event_type, correlation_id=source.correlation_id,
         kind=draft.kind, channel=draft.channel, recipient=draft.recipient, recipient_name=draft.recipient_name,
         client_id=draft.client_id, appointment_id=draft.appointment_id, subject=draft.message.subject,
-        body_text=draft.message.body, status=status, last_error=error, attachment_ref=draft.attachment_ref,
+        body_text=body, sealed_links=links or None, status=status, last_error=error, attachment_ref=draft.attachment_ref,
         attachment_name=draft.attachment_name, context=draft.context, fallback_to=draft.fallback_to,
         fallback_of=draft.fallback_of, next_attempt_at=utcnow())
     session.add(notification)
@@ -161,21 +161,3 @@ def resend(session: Session, notification_id: str, principal: Principal) -> Noti
     session.flush()
     return notification
 
-
-# A link carrying a secret: a query string (?access_token=, ?token=) or a long opaque path segment (/r/<token>).
-_URL = re.compile(r"https?://[^\s<>\"')]+")
-_OPAQUE_SEGMENT = re.compile(r"/[A-Za-z0-9_.~-]{20,}")
-HIDDEN_LINK = "[personal link: it works for its recipient only]"
-
-
-def redact_links(text: str) -> str:
-    """The text a person may read in the delivery log: links that would act for the recipient are hidden.
-
-    The stored text is what was sent (the dispatcher needs it); whoever reads the log — front desk, biller, the
-    family's other guardian — must not be able to open a quotation, activate an account or confirm a session as
-    the recipient (security review, finding 2). Plain links (the centre's site, the portal) stay readable.
-    """
-    def hide(match: re.Match[str]) -> str:
-        url = match.group(0)
-        return HIDDEN_LINK if "?" in url or _OPAQUE_SEGMENT.search(url.split("://", 1)[1]) else url
-    return _URL.sub(hide, text or "")

@@ -20,7 +20,7 @@ from servicekit.messaging.connection import Backoff
 from servicekit.probes import Probe
 from servicekit.runner import on_termination, worker_probe
 
-from notifications import documents, links, mailer, reminders
+from notifications import documents, links, mailer, personal_links, reminders
 from notifications.config import NotificationsSettings
 from notifications.delivery import Outgoing, deliver, record_sent, retry_or_fail
 from notifications.models import STAFF_KINDS, Notification
@@ -105,7 +105,8 @@ def _outgoing(session: Session, settings: NotificationsSettings, notification: N
         unsubscribe = links.unsubscribe_url(links.secret(session, settings), settings.public_base_url,
                                             notification.recipient)
     return Outgoing(notification.id, notification.channel, notification.kind, notification.recipient,
-                    notification.recipient_name, notification.subject, notification.body_text,
+                    notification.recipient_name, notification.subject,
+                    personal_links.unseal(notification.body_text, notification.sealed_links),
                     notification.correlation_id, url, notification.attachment_name, problem, unsubscribe,
                     mailer.sender(settings, centre), centre.email or None)
 

@@ -167,7 +167,8 @@ class Notification(Base):
     client_id: Mapped[str | None] = mapped_column(UUIDStr(), index=True)
     appointment_id: Mapped[str | None] = mapped_column(UUIDStr(), index=True)
     subject: Mapped[str] = mapped_column(String(300))
-    body_text: Mapped[str] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text)  # personal links replaced by markers (notifications.personal_links)
+    sealed_links: Mapped[list | None] = mapped_column(JSON)  # those links, until the message is sent
     status: Mapped[str] = mapped_column(String(20), default="queued")
     claimed_by: Mapped[str | None] = mapped_column(String(64))  # the dispatcher holding a `sending` row
     attempts: Mapped[int] = mapped_column(Integer, default=0)

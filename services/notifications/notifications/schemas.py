@@ -6,8 +6,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from servicekit.fields import Email
 from servicekit.pagination import PageArgs
 
+from notifications import personal_links
 from notifications.config import CHANNELS, MAX_LEAD_HOURS, MIN_LEAD_HOURS
-from notifications.delivery_log import redact_links
 from notifications.models import KINDS, STATUSES
 
 
@@ -29,8 +29,8 @@ class NotificationOut(Schema):
 
 
 class NotificationDetail(NotificationOut):
-    body_text = fields.Function(lambda notification: redact_links(notification.body_text))  # what was sent, minus
-    # the links that act for the recipient
+    body_text = fields.Function(lambda notification: personal_links.shown(notification.body_text))  # what was
+    # sent, minus the links that act for the recipient
     event_type = fields.String()
     next_attempt_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from servicekit.messaging.consumer import apply_event
 
 from notifications.handlers import handlers
+from notifications import personal_links
 from notifications.models import Notification, Reminder, ReminderSetting
 from servicekit.testing.events import event, outbox_events  # noqa: F401 - re-exported for the tests
 
@@ -76,6 +77,11 @@ def logged(db, **fields):
 def notifications_for(db, event_id):
     with db.transaction() as s:
         return s.scalars(select(Notification).where(Notification.event_id == event_id)).all()
+
+
+def outgoing_text(notification):
+    """The text the dispatcher sends: the stored one with its personal links put back."""
+    return personal_links.unseal(notification.body_text, notification.sealed_links)
 
 
 def reload(db, notification_id):

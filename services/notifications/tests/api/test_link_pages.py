@@ -9,7 +9,7 @@ from notifications.dispatch import fire_reminders
 from notifications.models import OptOut, UsedLink
 
 from ..helpers import (appointment_event, apply, client_event, follow_up, future, invoice_paid, messages_about,
-                       notifications_for, outbox_events, reminders_of, set_preferences)
+                       notifications_for, outbox_events, outgoing_text, reminders_of, set_preferences)
 
 
 def key(db, settings):
@@ -99,7 +99,7 @@ def test_the_confirm_link_in_a_fired_reminder_works(client, db, settings):
     while fire_reminders(db, settings, reminder.due_at) == 50:
         pass
     [mail] = messages_about(db, env.data["appointment_id"], "appointment_reminder")
-    confirm_url = re.search(r"Please confirm that you will come:\n(\S+)", mail.body_text).group(1)
+    confirm_url = re.search(r"Please confirm that you will come:\n(\S+)", outgoing_text(mail)).group(1)
     assert client.get(urlparse(confirm_url).path).status_code == 200
 
 

@@ -2,6 +2,7 @@
 import dataclasses
 import datetime as dt
 import threading
+import uuid
 
 import pytest
 from sqlalchemy import update
@@ -10,7 +11,9 @@ from servicekit.testing.infra import free_port
 
 from notifications.dispatch import (INTERRUPTED, claim_due, dispatch_loop, dispatch_once, release,
                                     requeue_stale)
+from notifications.delivery_log import Draft, Source, queue
 from notifications.models import Notification
+from notifications.templates import Message
 
 from ..helpers import logged, now, outbox_events, reload
 
@@ -48,6 +51,24 @@ def test_a_queued_email_is_sent_exactly_once_and_marked_sent(db, smtp_up, mailbo
     assert announced["correlation_id"] == row.correlation_id and announced["causation_id"] == row.event_id
     dispatch_once(db, smtp_up)
     assert len(mailbox.to(row.recipient)) == 1
+
+
+def test_personal_links_are_sent_then_wiped_and_the_log_never_shows_them(db, smtp_up, mailbox):
+    """Security finding 2: the stored copy of a message held its share, activation and one-click links."""
+    link = "http://127.0.0.1:8080/q/3f1c0b5e-0000-4000-8000-000000000001?access_token=tok-secret-0123456789"
+    with db.transaction() as s:
+        row, _ = queue(s, Source(str(uuid.uuid4()), "quotation.sent", None), Draft(
+            kind="quotation_sent", channel="email", recipient="links@example.org", recipient_name="Maya Parent",
+            message=Message("Your quotation", f"Open it: {link}\nSee you soon."), context={"share_url": link}))
+        row_id = row.id
+    stored = reload(db, row_id)
+    assert link not in stored.body_text and stored.sealed_links == [link]
+    dispatch_once(db, smtp_up)
+    [message] = mailbox.to("links@example.org")
+    assert link in message.get_content()  # the family gets the working link
+    sent = reload(db, row_id)
+    assert sent.status == "sent" and sent.sealed_links is None and sent.context is None
+    assert "tok-secret" not in sent.body_text
 
 
 def test_smtp_server_down_keeps_the_message_queued_with_the_error_and_a_later_attempt(db, smtp_down):

@@ -7,7 +7,8 @@ from notifications.handlers import handlers
 from notifications.models import Recipient
 
 from ..helpers import (account_invited, apply, booked, client_event, invoice_issued, invoice_paid,
-                       notifications_for, outbox_events, quotation_sent, quotation_signed, unique_email)
+                       notifications_for, outbox_events, outgoing_text, quotation_sent, quotation_signed,
+                       unique_email)
 
 
 def recipient(db, client_id):
@@ -80,7 +81,8 @@ def test_quotation_sent_queues_the_link_to_the_recipient_email(db):
     assert mail.kind == "quotation_sent" and mail.status == "queued"
     assert mail.recipient == env.data["recipient_email"] and mail.client_id == env.data["client_id"]
     for fact in (env.data["share_url"], "480.00 EUR", "Thursday 31 December 2026"):
-        assert fact in mail.body_text
+        assert fact in outgoing_text(mail)
+    assert env.data["share_url"] not in mail.body_text and env.data["share_url"] in mail.sealed_links
 
 
 def test_invoice_paid_queues_a_payment_confirmation_to_the_known_guardian(db):
@@ -169,4 +171,5 @@ def test_a_portal_invitation_is_emailed_with_its_activation_link(db):
     [mail] = notifications_for(db, env.id)
     assert (mail.kind, mail.recipient, mail.client_id) == ("portal_invitation", env.data["email"],
                                                           env.data["client_ids"][0])
-    assert env.data["activation_url"] in mail.body_text and "Wednesday 9 December 2026" in mail.body_text
+    assert env.data["activation_url"] in outgoing_text(mail) and "Wednesday 9 December 2026" in mail.body_text
+    assert env.data["activation_url"] not in mail.body_text + str(mail.sealed_links[1:])
