@@ -37,7 +37,19 @@ def client_address(trusted: Iterable[Network] | None = None) -> str:
     peer = original.get("REMOTE_ADDR") or request.environ.get("REMOTE_ADDR") or ""
     chain = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
     chain.append(peer)
+    vouching = peer
     for address in reversed(chain):
+        if not _is_address(address):
+            return vouching  # not an address at all: the last proxy of ours is all we know
         if not is_trusted(address, networks):
             return address
+        vouching = address
     return chain[0]
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
