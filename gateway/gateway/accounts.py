@@ -12,7 +12,7 @@ from servicekit.db import Database, lock_for_update, utcnow
 from servicekit.errors import Conflict, Forbidden, field_error, not_found
 from servicekit.messaging import add_event
 
-from gateway import passwords, tokens
+from gateway import passwords, revocations, tokens
 from gateway.config import GatewaySettings
 from gateway.models import Invitation, User
 
@@ -81,8 +81,10 @@ def change_own_password(session: Session, user: User, current: str, new: str) ->
 
 
 def update_user(session: Session, user: User, changes: dict[str, Any], principal: Principal) -> User:
-    """Apply an administrator's edits; a new password or a deactivation closes the user's sessions."""
+    """Apply an administrator's edits; a new password or a deactivation closes the user's sessions, a new role or
+    therapist record ends the access tokens carrying the old one (the sessions refresh into the new)."""
     _check_role_change(session, user, changes, principal)
+    claims_before = (user.role, user.therapist_id)
     for field in ("name", "role", "active"):
         if field in changes:
             setattr(user, field, changes[field])
@@ -94,6 +96,8 @@ def update_user(session: Session, user: User, changes: dict[str, Any], principal
         user.password_hash = passwords.hash_password(changes["password"])
     if changes.get("password") or changes.get("active") is False:
         tokens.revoke_all(session, user.id)
+    elif (user.role, user.therapist_id) != claims_before:
+        revocations.end_access(session, user.id)
     if changes.get("active") is False:
         session.execute(update(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
                         .values(expires_at=utcnow()))

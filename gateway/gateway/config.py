@@ -32,6 +32,7 @@ class GatewaySettings(Settings):
     web_url: str = "http://127.0.0.1:8090"  # the pages: everything that is not the API (one origin)
     upstream_timeout: float = 15.0
     upstream_connect_timeout: float = 2.0
+    revocation_refresh_seconds: float = 1.0  # how soon a logout in another gateway process takes effect here
     public_write_limit: int = 20  # anonymous writes (public booking, wait list, signing by link) per address per
     # 10 minutes; 0: no limit (load tests)
 
@@ -55,6 +56,8 @@ class GatewaySettings(Settings):
             "upstream_timeout": env_float("UPSTREAM_TIMEOUT", cls.upstream_timeout),
             "upstream_connect_timeout": env_float("UPSTREAM_CONNECT_TIMEOUT", cls.upstream_connect_timeout),
             "public_write_limit": max(0, env_int("PUBLIC_WRITE_LIMIT", cls.public_write_limit)),
+            "revocation_refresh_seconds": max(0.0, env_float("REVOCATION_REFRESH_SECONDS",
+                                                             cls.revocation_refresh_seconds)),
         }
         for service in (*SERVICES, "web"):
             default = getattr(cls, f"{service}_url")

@@ -28,6 +28,7 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    access_ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)  # gateway.revocations
 
 
 class RefreshToken(Base):

@@ -14,7 +14,7 @@ from servicekit.db import lock_for_update, utcnow
 from servicekit.errors import Conflict, Gone, NotFound
 from servicekit.messaging import add_event
 
-from gateway import passwords, tokens
+from gateway import passwords, revocations, tokens
 from gateway.accounts import add_account, get_user, holding_client, normalize_email
 from gateway.config import GatewaySettings
 from gateway.models import Invitation, User
@@ -34,6 +34,7 @@ def sync_guardians(session: Session, client: dict[str, Any]) -> None:
     for user in session.scalars(lock_for_update(select(User).where(holding_client(client_id)))):
         if user.email not in guardians:
             user.client_ids = [c for c in user.client_ids if c != client_id]
+            revocations.end_access(session, user.id)  # their tokens name that child: refused from now on
 
 
 def _grant(session: Session, email: str, guardian: dict[str, Any], client_id: str) -> None:

@@ -16,6 +16,7 @@ from servicekit.auth import ALGORITHM, access_claims
 from servicekit.db import lock_for_update, new_id, utcnow
 from servicekit.errors import ServiceUnavailable, Unauthorized
 
+from gateway import revocations
 from gateway.config import GatewaySettings
 from gateway.models import RefreshToken, User
 
@@ -35,10 +36,11 @@ def access_token(user: User, settings: GatewaySettings) -> str:
     if not settings.jwt_private_key:
         raise ServiceUnavailable("The gateway has no signing key configured (JWT_PRIVATE_KEY_FILE); "
                                  "nobody can log in until it has one.")
+    now = time.time()
     claims = access_claims(
         user_id=user.id, role=user.role, name=user.name, email=user.email, therapist_id=user.therapist_id,
         client_ids=user.client_ids or (), issuer=settings.jwt_issuer, audience=settings.jwt_audience,
-        now=int(time.time()), ttl=settings.access_token_ttl, token_id=new_id())
+        now=int(now), ttl=settings.access_token_ttl, token_id=new_id(), issued_ms=int(now * 1000))
     return jwt.encode(claims, settings.jwt_private_key, algorithm=ALGORITHM)
 
 
@@ -88,13 +90,18 @@ def revoke_family(session: Session, family_id: str) -> None:
 
 
 def revoke_all(session: Session, user_id: str) -> None:
-    """Close every session of a user (deactivation, new password)."""
+    """Close every session of a user (deactivation, new password), access tokens included."""
     session.execute(update(RefreshToken).where(RefreshToken.user_id == user_id,
                                                RefreshToken.revoked_at.is_(None)).values(revoked_at=utcnow()))
+    revocations.end_access(session, user_id)
 
 
 def logout(session: Session, raw: str) -> None:
-    """End the session a refresh token belongs to; unknown tokens are ignored (logging out twice is fine)."""
-    family = session.scalars(select(RefreshToken.family_id).where(RefreshToken.token_hash == digest(raw))).first()
-    if family is not None:
-        revoke_family(session, family)
+    """End the session a refresh token belongs to; unknown tokens are ignored (logging out twice is fine).
+
+    The access tokens signed until now stop working too; the person's other sessions simply refresh theirs.
+    """
+    row = session.scalars(select(RefreshToken).where(RefreshToken.token_hash == digest(raw))).first()
+    if row is not None:
+        revoke_family(session, row.family_id)
+        revocations.end_access(session, row.user_id)

@@ -41,6 +41,7 @@ class Principal:
     email: str = ""
     therapist_id: str | None = None
     client_ids: frozenset[str] = field(default_factory=frozenset)
+    issued_ms: int | None = None  # when the access token was signed, in ms (the gateway ends access after it)
 
     @property
     def is_anonymous(self) -> bool:
@@ -84,11 +85,15 @@ ACCESS_TOKEN_SECONDS = 900
 
 def access_claims(*, user_id: str, role: str, name: str = "", email: str = "", therapist_id: str | None = None,
                   client_ids: Iterable[str] = (), issuer: str, audience: str, now: int,
-                  ttl: int = ACCESS_TOKEN_SECONDS, token_id: str) -> dict[str, Any]:
-    """The claims of an access token; the gateway signs them, every service reads them back."""
+                  ttl: int = ACCESS_TOKEN_SECONDS, token_id: str, issued_ms: int | None = None) -> dict[str, Any]:
+    """The claims of an access token; the gateway signs them, every service reads them back.
+
+    `iat_ms` (the signing time in milliseconds) lets the gateway end a person's access at an exact moment: a
+    logout must refuse the token signed a millisecond before it, not one signed a millisecond after.
+    """
     claims: dict[str, Any] = {
         "iss": issuer, "aud": audience, "sub": user_id, "typ": "access", "role": role, "name": name,
-        "email": email, "iat": now, "exp": now + ttl, "jti": token_id,
+        "email": email, "iat": now, "exp": now + ttl, "jti": token_id, "iat_ms": issued_ms or now * 1000,
     }
     if therapist_id:
         claims["therapist_id"] = therapist_id
@@ -129,6 +134,7 @@ class TokenVerifier:
             user_id=str(claims["sub"]), role=claims["role"], name=claims.get("name", ""),
             email=claims.get("email", ""), therapist_id=claims.get("therapist_id"),
             client_ids=frozenset(claims.get("client_ids") or ()),
+            issued_ms=claims["iat_ms"] if isinstance(claims.get("iat_ms"), int) else claims["iat"] * 1000,
         )
 
 

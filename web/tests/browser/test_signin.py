@@ -100,6 +100,28 @@ def test_a_changed_password_works_and_the_old_one_no_longer_does(open_page, syst
     sign_in(other, Login("front_desk", email, "second password 2026"))
 
 
+def test_a_new_password_signs_the_other_browsers_out_at_once_not_at_token_expiry(open_page, system):
+    """Security review: access tokens kept working after a password change until they expired (15 minutes)."""
+    from devstack.seed import Login
+
+    email = f"desk-{uuid.uuid4().hex[:8]}@sunnysteps.example"
+    _create_front_desk_account(system, system.login("org_admin"), email)
+    person = Login("front_desk", email, "first password 2026")
+    elsewhere, here = open_page(), open_page()
+    sign_in(elsewhere, person)
+    sign_in(here, person)
+    here.goto("/account/password")
+    here.get_by_label("Current password").fill("first password 2026")
+    here.get_by_label("New password", exact=True).fill("second password 2026")
+    here.get_by_label("Repeat the new password").fill("second password 2026")
+    here.get_by_role("button", name="Change password").click()
+    assert here.get_by_text("Your password has been changed.").is_visible()
+    elsewhere.goto("/staff/calendar")
+    assert "/signin" in elsewhere.url  # its session's tokens were refused at once
+    here.goto("/staff/calendar")
+    assert "/staff/calendar" in here.url  # the browser that changed it goes on
+
+
 def _create_front_desk_account(system, admin, email):
     import requests
 

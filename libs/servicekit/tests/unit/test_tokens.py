@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from servicekit.auth import Principal, TokenVerifier
@@ -14,7 +16,9 @@ def test_a_gateway_token_verifies_into_its_principal(minter):
     verifier = TokenVerifier(minter.keys.public_pem, "therapy-gateway", "therapy-api")
     token = minter.token("therapist", user_id="u1", name="Ana", therapist_id="t1")
     principal = verifier.verify(token)
-    assert principal == Principal(user_id="u1", role="therapist", name="Ana", therapist_id="t1")
+    assert principal.issued_ms and abs(principal.issued_ms / 1000 - time.time()) < 60
+    assert principal == Principal(user_id="u1", role="therapist", name="Ana", therapist_id="t1",
+                                  issued_ms=principal.issued_ms)
 
 
 def test_expired_token_is_401(minter):
