@@ -68,6 +68,16 @@ def update_user(changes, user_id):
         return accounts.update_user(session, user, changes, current_principal())
 
 
+@blp.route("/users/<uuid:user_id>/sessions/end", methods=["POST"])
+@access(ORG_ADMIN)
+@blp.response(204)
+def end_sessions(user_id):
+    """Sign a person out everywhere (a lost laptop, a shared password): every session and access token ends."""
+    with unit_of_work() as session:
+        user = accounts.get_user(session, str(user_id), for_update=True)
+        tokens.revoke_all(session, user.id)
+
+
 @blp.route("/users/<uuid:user_id>/invitation", methods=["POST"])
 @access(FRONT_DESK)
 @blp.response(201, InvitationOut)

@@ -5,6 +5,7 @@ Every request reaches the services through the gateway, which refuses them (401)
 other sessions refresh into new tokens.
 """
 import dataclasses
+import uuid
 
 import pytest
 
@@ -67,6 +68,22 @@ def test_deactivation_ends_access_and_sessions(client, db, tokens):
                         headers=tokens.headers("org_admin")).status_code == 200
     assert refused(client, session["access_token"], PROXIED)
     assert client.post("/api/v1/auth/refresh", json={"refresh_token": session["refresh_token"]}).status_code == 401
+
+
+def test_the_owner_signs_a_person_out_everywhere_and_nobody_else_may(client, db, tokens):
+    user = make_user(db, "biller")
+    session = signed_in(client, user)
+    for role in ("admin", "front_desk", "biller"):
+        assert client.post(f"/api/v1/users/{user.id}/sessions/end", headers=tokens.headers(role)).status_code == 403
+    assert client.post(f"/api/v1/users/{user.id}/sessions/end").status_code == 401
+    assert client.get("/api/v1/users/me", headers=bearer(session["access_token"])).status_code == 200
+    ended = client.post(f"/api/v1/users/{user.id}/sessions/end", headers=tokens.headers("org_admin"))
+    assert ended.status_code == 204
+    assert refused(client, session["access_token"])
+    assert client.post("/api/v1/auth/refresh", json={"refresh_token": session["refresh_token"]}).status_code == 401
+    assert login(client, user.email).status_code == 200  # the account itself stays: they sign in again
+    assert client.post(f"/api/v1/users/{uuid.uuid4()}/sessions/end",
+                       headers=tokens.headers("org_admin")).status_code == 404
 
 
 @pytest.fixture()

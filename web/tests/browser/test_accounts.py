@@ -109,6 +109,21 @@ def test_deactivating_an_account_stops_its_sign_in_and_reactivating_lets_it_back
     sign_in(open_page(), person, expect=r".*/staff/invoices.*")
 
 
+def test_the_owner_signs_a_person_out_everywhere_and_their_browser_goes_to_sign_in_at_once(open_page, system):
+    person = new_login("biller")
+    account = created(system, person, "Lola Lostlaptop")
+    laptop = open_page()
+    sign_in(laptop, person, expect=r".*/staff/invoices.*")
+    owner = open_page()
+    sign_in(owner, system.login("org_admin"))
+    owner.goto(f"{LIST}/{account['id']}")
+    owner.locator("[data-test=end-sessions]").click()
+    expect(owner.locator("#alerts")).to_contain_text("signed out everywhere")
+    laptop.goto("/staff/invoices")
+    expect(laptop).to_have_url(re.compile(r".*/signin.*"))
+    sign_in(open_page(), person, expect=r".*/staff/invoices.*")  # the account itself stays
+
+
 def test_a_new_password_replaces_the_old_one_and_mistakes_are_said_beside_the_fields(open_page, system):
     person = new_login("front_desk")
     account = created(system, person)

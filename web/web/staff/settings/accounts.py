@@ -183,6 +183,18 @@ def settings_account_active(user_id):
     return _patched(str(user_id), {"active": active}, done, "active")
 
 
+@bp.post("/settings/accounts/<uuid:user_id>/sessions")
+@signed_in(*ORG_ADMIN)
+def settings_account_sessions(user_id):
+    """Sign the person out everywhere (a lost laptop, a shared password); the account stays as it is."""
+    try:
+        api().post(f"users/{user_id}/sessions/end", {})
+    except (Conflict, NotAllowed) as exc:
+        return _detail(str(user_id), status=exc.status, problems={"sessions": _refused(exc)})
+    flash(_("The person is signed out everywhere: every session and device must sign in again."), "success")
+    return redirect(url_for("staff.settings_account", user_id=user_id))
+
+
 @bp.post("/settings/accounts/<uuid:user_id>/password")
 @signed_in(*ORG_ADMIN)
 def settings_account_password(user_id):
