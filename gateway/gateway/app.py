@@ -12,8 +12,9 @@ from gateway.config import GatewaySettings
 
 def create_app(settings: GatewaySettings | None = None) -> Flask:
     settings = settings or GatewaySettings.from_env("gateway")
-    app = create_service_app(settings, blueprints, title="Therapy center API")
-    app.before_request(revocations.refuse_ended_access)  # after the token is read: ended sessions are 401
+    # A token whose access has ended is a 401 before anything reads the request.
+    app = create_service_app(settings, blueprints, title="Therapy center API",
+                             access_checks=[revocations.refuse_ended_access])
     proxy.install(app, settings)
     apidocs.install(app)
     return app

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from servicekit.auth import Principal
+from servicekit.center import EVENT, ROW, TEXT_FIELDS  # one definition of the event, shared with its readers
 from servicekit.db import Database, lock_for_update, utcnow
 from servicekit.errors import NotFound, field_error
 from servicekit.messaging import add_event
@@ -28,10 +29,7 @@ from gateway.models import Center
 
 log = logging.getLogger(__name__)
 
-ROW = 1
-EVENT = "center.updated"
 LANGUAGES = ("en", "fr")
-TEXT_FIELDS = ("name", "address", "phone", "email", "language", "registration_number", "vat_number")
 LOGO_MAX_BYTES = 256 * 1024  # it travels inside every center.updated event
 LOGO_MAX_SIDE = 4000
 NO_LOGO = "The centre has no logo."
@@ -90,9 +88,7 @@ def update(session: Session, changes: dict[str, Any], principal: Principal, sett
     if zone is not None and zone != settings.center_timezone:
         raise field_error("timezone", "The time zone is a deployment setting (CENTER_TIMEZONE) and cannot be "
                                       f"changed here; this centre runs on {settings.center_timezone}.")
-    values = {field: (changes.get(field) or "").strip() for field in TEXT_FIELDS}
-    if not values["name"]:
-        raise field_error("name", "Enter the centre's name.")
+    values = {field: (changes.get(field) or "").strip() for field in TEXT_FIELDS}  # a blank name: the schema
     values["language"] = values["language"] or "en"
     center = current(session, settings, for_update=True)
     for field, value in values.items():

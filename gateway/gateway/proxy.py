@@ -19,6 +19,7 @@ from servicekit.auth import PUBLIC, access
 from servicekit.db import unit_of_work
 from servicekit.errors import NotFound, problem_response
 from servicekit.pooling import pooled_adapter
+from servicekit.webapp import passes_through
 
 from gateway import throttles
 from gateway.config import GatewaySettings, current_settings
@@ -94,6 +95,7 @@ bp = Blueprint("proxy", __name__)
 
 @bp.route("/api/v1/<resource:resource>", defaults={"rest": ""}, methods=METHODS)
 @bp.route("/api/v1/<resource:resource>/<path:rest>", methods=METHODS)
+@passes_through
 @access(PUBLIC)  # each service checks the forwarded Authorization header itself
 def forward_api(resource: str, rest: str) -> Response:
     if request.method not in _READS and "Authorization" not in request.headers:
@@ -104,12 +106,14 @@ def forward_api(resource: str, rest: str) -> Response:
 
 
 @bp.route("/q/<path:rest>", methods=METHODS)
+@passes_through
 @access(PUBLIC)
 def forward_quotation_page(rest: str) -> Response:
     return forward("sales", rest)
 
 
 @bp.route("/r/<path:rest>", methods=METHODS)
+@passes_through
 @access(PUBLIC)  # the one-click confirm / cancel and unsubscribe links in e-mails and SMS
 def forward_message_link(rest: str) -> Response:
     return forward("notifications", rest)
@@ -124,6 +128,7 @@ class PageConverter(BaseConverter):
 
 @bp.route("/", defaults={"rest": ""}, methods=METHODS)
 @bp.route("/<page:rest>", methods=METHODS)
+@passes_through
 @access(PUBLIC)  # web checks its own sessions; the API it calls is checked by each service
 def forward_page(rest: str) -> Response:
     """Everything that is not the API goes to web (the pages), so the whole system has one origin."""

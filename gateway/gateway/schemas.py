@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from marshmallow import Schema, ValidationError, fields, validate
 
 from servicekit.auth import ROLES, STAFF_ROLES
-from servicekit.fields import Email, Name
+from servicekit.fields import Email, Name, one_line
 from servicekit.limits import PERSON_NAME
 from servicekit.pagination import PageArgs
 
@@ -130,7 +130,7 @@ def Text(limit: int, *validators) -> fields.String:  # noqa: N802 - reads like a
 class CenterIn(Schema):
     """The centre's details as an org_admin saves them (blank fields are printed nowhere)."""
 
-    name = fields.String(required=True, validate=_at_most(200))  # a blank name: gateway.center says so
+    name = fields.String(required=True, validate=[_at_most(200), one_line])  # it signs every e-mail's From:
     address = Text(500)
     phone = Text(40, validate.Regexp(_PHONE, error="Use digits, spaces and + ( ) . - / only."))
     email = Text(254, _optional_email)

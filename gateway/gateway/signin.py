@@ -31,11 +31,10 @@ WINDOW = dt.timedelta(hours=1)
 BAD_CREDENTIALS = "The e-mail address or password is incorrect, or the account is not active."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # each brake is itself (a key of Attempt.keys), whatever its numbers
 class Brake:
     """`free` failures within WINDOW, then a delay doubling from one second up to `longest`."""
 
-    name: str
     free: int
     longest: dt.timedelta
 
@@ -45,9 +44,9 @@ class Brake:
         return min(dt.timedelta(seconds=2 ** min(failures - self.free - 1, 20)), self.longest)
 
 
-PAIR = Brake("pair", free=5, longest=dt.timedelta(minutes=15))
-ADDRESS = Brake("address", free=30, longest=dt.timedelta(minutes=15))
-ACCOUNT = Brake("account", free=50, longest=dt.timedelta(minutes=1))
+PAIR = Brake(free=5, longest=dt.timedelta(minutes=15))
+ADDRESS = Brake(free=30, longest=dt.timedelta(minutes=15))
+ACCOUNT = Brake(free=50, longest=dt.timedelta(minutes=1))
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ a page never waits on it twice; if the gateway does not answer, the configured C
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -12,6 +13,7 @@ from flask import current_app
 
 from web.gateway import ApiError
 
+log = logging.getLogger(__name__)
 TTL = 60.0
 
 
@@ -28,8 +30,11 @@ class CenterName:
         gateway, settings = current_app.extensions["web.gateway"], current_app.extensions["web.settings"]
         try:
             value = str((gateway.call("GET", "center") or {}).get("name") or settings.center_name)
-        except ApiError:
-            return self._value or settings.center_name  # try again on the next page
+        except ApiError as exc:
+            # Keep what we had (or the configured name) for the same minute: a gateway that is away must not
+            # cost every page, the "try again" page included, two more blocking calls.
+            value = self._value or settings.center_name
+            log.warning("the centre's name could not be read (%s); showing %r", exc, value)
         with self._lock:
             self._value, self._fetched_at = value, time.monotonic()
         return value

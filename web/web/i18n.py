@@ -94,6 +94,11 @@ def current_tz() -> dt.tzinfo:
     return ZoneInfo(current_app.extensions["web.settings"].center_timezone)
 
 
+def local_today() -> dt.date:
+    """Today in the centre's time zone."""
+    return dt.datetime.now(current_tz()).date()
+
+
 def fmt_datetime(value: Any, style: str = "medium") -> str:
     moment = parse_time(value)
     return format_datetime(moment, "short" if style == "short" else "EEE d MMM y, HH:mm") if moment else ""

@@ -94,6 +94,9 @@ def test_bad_details_are_422_naming_each_field_and_nothing_is_published(client, 
 def test_a_blank_name_is_refused_and_blank_contact_fields_are_fine(client, tokens):
     blank = client.put("/api/v1/center", json=details(name="   "), headers=tokens.headers("org_admin"))
     assert blank.status_code == 422 and list(blank.json["errors"]) == ["name"]
+    two_lines = client.put("/api/v1/center", json=details(name="Centre\nBcc: x@example.org"),
+                           headers=tokens.headers("org_admin"))  # it would break every e-mail's From: header
+    assert two_lines.status_code == 422 and "one line" in two_lines.json["errors"]["name"][0]
     bare = client.put("/api/v1/center", json={"name": "Bare centre"}, headers=tokens.headers("org_admin"))
     assert bare.status_code == 200 and bare.json["email"] == "" and bare.json["language"] == "en"
 

@@ -40,6 +40,15 @@ def test_after_logout_that_sessions_access_token_is_refused_and_another_session_
     assert client.get("/api/v1/users/me", headers=bearer(renewed.json["access_token"])).status_code == 200
 
 
+def test_an_ended_token_is_a_401_before_anything_reads_the_request(client, db):
+    user = make_user(db, "front_desk")
+    session = signed_in(client, user)
+    client.post("/api/v1/auth/logout", json={"refresh_token": session["refresh_token"]})
+    resp = client.post("/api/v1/users/me/password", data='{"current_password": "a\\u0000"}',
+                       content_type="application/json", headers=bearer(session["access_token"]))
+    assert resp.status_code == 401 and resp.json["detail"] == ENDED  # not a 422 about the body
+
+
 def test_a_new_password_ends_every_earlier_access_token(client, db):
     user = make_user(db, "biller")
     other = signed_in(client, user)

@@ -177,3 +177,14 @@ def test_anonymous_writes_from_one_address_are_limited_and_staff_and_reads_are_n
                        headers=tokens.headers("front_desk")).status_code == 201  # staff are accountable
     assert client.post("/api/v1/appointments", json={},
                        environ_base={"REMOTE_ADDR": "198.51.100.201"}).status_code == 201  # other families
+
+
+def test_the_proxy_hands_bodies_on_unread_and_the_gateways_own_endpoints_check_them(client, tokens):
+    """Text no column can store is refused by whoever stores it: the service behind, not the proxy in front."""
+    nul = '{"note": "a\\u0000b"}'
+    forwarded = client.post("/api/v1/appointments", data=nul, content_type="application/json",
+                            headers=tokens.headers("front_desk"))
+    assert forwarded.status_code == 201 and forwarded.json["body"] == nul  # booking got it as sent
+    own = client.post("/api/v1/auth/login", data='{"email": "a\\u0000@example.org", "password": "x"}',
+                      content_type="application/json")
+    assert own.status_code == 422 and "email" in own.json["errors"]

@@ -21,13 +21,17 @@ def parse_networks(text: str) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip())
 
 
+def _parsed(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None  # not an address (e.g. "unknown")
+
+
 def is_trusted(address: str, networks: Iterable[Network]) -> bool:
     """True when `address` is in one of `networks` (one of our proxies, or a machine of our own network)."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False  # not an address (e.g. "unknown"): never one of our proxies
-    return any(ip in network for network in networks)
+    ip = _parsed(address)
+    return ip is not None and any(ip in network for network in networks)
 
 
 def client_address(trusted: Iterable[Network] | None = None) -> str:
@@ -39,17 +43,10 @@ def client_address(trusted: Iterable[Network] | None = None) -> str:
     chain.append(peer)
     vouching = peer
     for address in reversed(chain):
-        if not _is_address(address):
+        ip = _parsed(address)
+        if ip is None:
             return vouching  # not an address at all: the last proxy of ours is all we know
-        if not is_trusted(address, networks):
+        if not any(ip in network for network in networks):
             return address
         vouching = address
     return chain[0]
-
-
-def _is_address(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True

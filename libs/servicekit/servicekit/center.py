@@ -33,7 +33,7 @@ center_copy = sa.Table(
     sa.Column("logo_type", sa.String(20), nullable=True),
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
-_TEXT_FIELDS = ("name", "address", "phone", "email", "language", "registration_number", "vat_number")
+TEXT_FIELDS = ("name", "address", "phone", "email", "language", "registration_number", "vat_number")
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def keep(session: Session, data: dict[str, Any]) -> bool:
     if held is not None and held >= version:
         return False  # an older (or repeated) event never overwrites a newer copy
     logo, logo_type = decode_logo(data.get("logo"))
-    values = {"version": version, "details": {k: data.get(k) or "" for k in (*_TEXT_FIELDS, "timezone")},
+    values = {"version": version, "details": {k: data.get(k) or "" for k in (*TEXT_FIELDS, "timezone")},
               "logo": logo, "logo_type": logo_type, "updated_at": utcnow()}
     if held is None:
         session.execute(sa.insert(center_copy).values(id=ROW, **values))
@@ -113,7 +113,7 @@ def current(session: Session, settings: Settings) -> Center:
     row = session.execute(sa.select(center_copy).where(center_copy.c.id == ROW)).first()
     if row is None:
         return from_environment(settings)
-    details = {k: (row.details or {}).get(k) or "" for k in _TEXT_FIELDS}
+    details = {k: (row.details or {}).get(k) or "" for k in TEXT_FIELDS}
     return Center(**{**details, "name": details["name"] or settings.center_name,
                      "language": details["language"] or "en"},
                   timezone=settings.center_timezone, logo=row.logo, logo_type=row.logo_type, version=row.version)

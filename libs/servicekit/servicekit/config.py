@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from servicekit.addresses import DEFAULT_TRUSTED_PROXIES, parse_networks
+from servicekit.auth import MAX_ACCESS_LIFETIME
 
 
 def env_str(name: str, default: str | None = None) -> str | None:
@@ -89,7 +90,7 @@ class Settings:
     jwt_public_key: str | None = None
     jwt_issuer: str = "therapy-gateway"
     jwt_audience: str = "therapy-api"
-    access_token_max_ttl: int = 3600  # every service refuses access tokens meant to live longer
+    access_token_max_ttl: int = MAX_ACCESS_LIFETIME  # every service refuses access tokens meant to live longer
     center_name: str = "Sunny Steps Therapy Center"
     center_timezone: str = "Europe/Paris"
     currency: str = "EUR"

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_smorest import Api, Blueprint
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -29,6 +29,7 @@ def bind_request_id() -> None:
 
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL, and halves of a UTF-16 pair no database column holds
+_ESCAPED_UNSTORABLE = re.compile(rb"\\u(?:0000|d[89a-f])", re.IGNORECASE)
 UNSTORABLE = "Text may not contain NUL characters or unpaired surrogates."
 
 
@@ -46,10 +47,20 @@ def _unstorable(value: object, path: str) -> Iterator[str]:
             yield from _unstorable(item, f"{path}.{index}" if path else str(index))
 
 
+def passes_through(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view that hands the request on unread (the gateway's proxy): the service that reads it checks it."""
+    view._passes_through = True  # type: ignore[attr-defined]
+    return view
+
+
 def refuse_unstorable_text() -> None:
     """A 422 naming each field whose text PostgreSQL would refuse (it answered 500 after half the work)."""
+    if getattr(current_app.view_functions.get(request.endpoint or ""), "_passes_through", False):
+        return  # not parsed here twice: the service behind checks what it stores
     found = [name for key, values in request.args.lists() for value in values for name in _unstorable(value, key)]
-    if request.is_json and request.content_length:
+    # Valid JSON can carry NUL or half a surrogate pair only as an escape: parse (a second time, webargs parses
+    # its own copy) only the rare body that has one.
+    if request.is_json and request.content_length and _ESCAPED_UNSTORABLE.search(request.get_data(cache=True)):
         found += list(_unstorable(request.get_json(silent=True), ""))
     if found:
         raise Unprocessable(f"{UNSTORABLE} ({', '.join(found)})", errors={name: [UNSTORABLE] for name in found})
@@ -69,8 +80,13 @@ def _plain(view):
 
 
 def create_service_app(settings: Settings, blueprints: Iterable[Blueprint], *, title: str,
-                       database: Database | None = None) -> Flask:
-    """A Flask app for `settings.service` serving `blueprints` under /api/v1 (no I/O happens here)."""
+                       database: Database | None = None,
+                       access_checks: Iterable[Callable[[], None]] = ()) -> Flask:
+    """A Flask app for `settings.service` serving `blueprints` under /api/v1 (no I/O happens here).
+
+    `access_checks` run right after the token and the access rule, before anything reads the request (the
+    gateway's: a token whose access has ended).
+    """
     configure_logging(settings.service, settings.log_level, settings.log_format)
     # No /static route: a service serves no files, and the gateway must pass /static/... on to web's pages.
     app = Flask(settings.service, static_folder=None)
@@ -91,6 +107,8 @@ def create_service_app(settings: Settings, blueprints: Iterable[Blueprint], *, t
     install_request_metrics(app, settings.service)
     install_auth(app, TokenVerifier(settings.jwt_public_key, settings.jwt_issuer, settings.jwt_audience,
                                     settings.access_token_max_ttl))
+    for check in access_checks:
+        app.before_request(check)
     app.before_request(refuse_unstorable_text)  # after the access rule: a 401/403 comes before any 422
     api = Api(app)
     for blueprint in blueprints:

@@ -21,7 +21,7 @@ def client_updated(session: Session, event: Envelope) -> None:
     client_refs.upsert_from_event(session, event.data)
 
 
-@handlers.on("center.updated")
+@handlers.on(center.EVENT)
 def center_updated(session: Session, event: Envelope) -> None:
     center.keep(session, event.data)
 

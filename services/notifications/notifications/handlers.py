@@ -24,7 +24,7 @@ def _settings() -> NotificationsSettings:
     return NotificationsSettings.from_env("notifications")
 
 
-@handlers.on("center.updated")
+@handlers.on(center.EVENT)
 def center_updated(session: Session, event: Envelope) -> None:
     center.keep(session, event.data)
 

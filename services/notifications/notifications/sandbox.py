@@ -8,7 +8,7 @@ deep at most; its output stops at MAX_OUTPUT characters. Every message the produ
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any
 
 from jinja2 import StrictUndefined, Template, TemplateError, nodes
 from jinja2.sandbox import SandboxedEnvironment
@@ -81,17 +81,13 @@ def _walk(node: nodes.Node, sample: dict[str, Any], depth: int) -> None:
             raise NotInMessages(f"{{% for %}} goes over a list, and {node.iter.name} is a text")
         if depth + 1 > MAX_LOOP_DEPTH:
             raise NotInMessages(f"{{% for %}} loops go {MAX_LOOP_DEPTH} deep at most")
-        for child in _children(node, exclude=("body", "else_")):
+        for child in node.iter_child_nodes(exclude=("body", "else_")):
             _walk(child, sample, depth)
         for child in (*node.body, *node.else_):
             _walk(child, sample, depth + 1)
         return
     for child in node.iter_child_nodes():
         _walk(child, sample, depth)
-
-
-def _children(node: nodes.Node, exclude: Iterable[str]) -> Iterable[nodes.Node]:
-    return node.iter_child_nodes(exclude=tuple(exclude))
 
 
 def _is_placeholder(node: nodes.Node) -> bool:

@@ -21,7 +21,7 @@ def client_updated(session: Session, event: Envelope) -> None:
     references.keep_client(session, event.data, references.parse_time(event.occurred_at))
 
 
-@handlers.on("center.updated")
+@handlers.on(center.EVENT)
 def center_updated(session: Session, event: Envelope) -> None:
     center.keep(session, event.data)
 

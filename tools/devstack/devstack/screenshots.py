@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import shutil
-from pathlib import Path
 
 from devstack.seed import DEMO_PASSWORD
 from devstack.topology import ROOT

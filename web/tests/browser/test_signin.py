@@ -30,6 +30,23 @@ def test_a_wrong_password_is_said_beside_the_form_and_no_session_starts(page, sy
     assert "/signin" in page.url
 
 
+def test_repeated_wrong_passwords_are_slowed_down_and_the_page_says_so_in_french_too(open_page, system):
+    """The gateway's brakes on guessing (a 429) are said beside the form, never a failure page."""
+    email = f"guess-{uuid.uuid4().hex[:8]}@sunnysteps.example"
+    _create_front_desk_account(system, system.login("org_admin"), email)
+    page = open_page(locale="fr-FR")
+    page.goto("/signin")
+    said = ""
+    for _ in range(12):  # 5 free tries, then growing delays: some try soon answers "too many"
+        page.get_by_label("E-mail").fill(email)
+        page.get_by_label("Mot de passe").fill("not the password")
+        page.locator("[data-test=sign-in]").click()
+        said = page.locator("[data-test=problem]").inner_text()
+        if said != "Adresse e-mail ou mot de passe incorrect.":
+            break
+    assert said == "Trop de tentatives de connexion échouées. Patientez un peu, puis réessayez."
+
+
 def test_an_expired_session_goes_to_sign_in_then_back_to_the_page_asked_for(page, system):
     page.goto("/staff/invoices?status=due")
     assert "/signin?next=" in page.url

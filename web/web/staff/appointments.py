@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from web.access import DESK, SCHEDULE, current_user, signed_in
 from web.api import api
 from web.errors import is_htmx
-from web.forms import api_message, apply_api_errors
+from web.forms import apply_api_errors, refusal_message
 from web.gateway import Conflict, Invalid
 from web.i18n import current_tz, fmt_datetime, parse_time
 from web.labels import APPOINTMENT_STATUSES as STATUS_LABELS, SOURCES
@@ -166,7 +166,7 @@ def _refused(appointment_id: str, exc: Conflict | Invalid, form: FlaskForm | Non
     if form is not None:
         leftover = apply_api_errors(form, exc, {"start": "time"})
     else:
-        leftover = [api_message(m) for ms in exc.errors.values() for m in ms] or [api_message(exc.message)]
+        leftover = [refusal_message(exc)]
     return _panel(appointment_id, status=exc.status, problem=" ".join(leftover) or None,
                   conflict=isinstance(exc, Conflict), **forms)
 

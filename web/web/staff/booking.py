@@ -19,7 +19,7 @@ from web.access import DESK, signed_in
 from web.api import api
 from web.forms import CreatingForm, api_message, apply_api_errors
 from web.gateway import Conflict, Invalid
-from web.i18n import current_tz, fmt_datetime, parse_time
+from web.i18n import current_tz, fmt_datetime, local_today, parse_time
 from web.render import page
 from web.staff import bp
 from web.staff.appointments import full_name, local_start
@@ -199,7 +199,7 @@ def booking_slots():
     """Free slots for the chosen service (and therapist, and client's availability) in the week from the date."""
     code = request.args.get("service_code", "")
     zone = current_tz()
-    today = dt.datetime.now(zone).date()
+    today = local_today()
     try:
         first = max(dt.date.fromisoformat(request.args.get("date", "")), today)
     except ValueError:

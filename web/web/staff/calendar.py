@@ -16,7 +16,7 @@ from web.access import DESK, SCHEDULE, current_user, nav_item, signed_in
 from web.api import api
 from web.forms import api_message
 from web.gateway import Conflict, Invalid
-from web.i18n import current_tz, fmt_datetime, parse_time
+from web.i18n import current_tz, fmt_datetime, local_today, parse_time
 from web.render import page
 from web.staff import bp
 from web.staff.appointments import MOVABLE, STATUS_LABELS, full_name
@@ -133,7 +133,7 @@ def calendar():
         "resourceTimeGridDay" if desk else "timeGridWeek")
     if view == "resourceTimeGridDay" and not desk:
         view = "timeGridDay"  # a therapist's calendar has one column: their own
-    day = _day(request.args.get("date"), dt.datetime.now(current_tz()).date())
+    day = _day(request.args.get("date"), local_today())
     return page("staff/calendar/page.html", setup=_setup(view, day, desk, data["therapists"]),
                 filters=_filters(request.args), desk=desk, colours=colour_classes(data["therapists"]),
                 statuses=STATUS_LABELS, all_statuses=ALL_STATUSES, **data)
@@ -169,7 +169,8 @@ def calendar_events():
 @signed_in(*DESK)
 def move(appointment_id):
     """Reschedule a dragged session: 200, or 409/422 with the reason (the calendar puts the session back)."""
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}  # a list or a string is no move: "could not be read" below
     try:
         start = dt.datetime.fromisoformat(str(body.get("start", ""))).replace(tzinfo=current_tz())
     except ValueError:

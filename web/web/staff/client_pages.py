@@ -8,7 +8,7 @@ from flask import current_app, request, url_for
 from werkzeug.routing import BuildError
 
 from web.errors import is_htmx
-from web.i18n import current_tz, parse_time
+from web.i18n import parse_time
 
 
 def fragment(block: str) -> str | None:
@@ -40,8 +40,3 @@ def split_by_now(rows: list[dict[str, Any]], field: str = "start",
     coming = [row for row in rows if (parse_time(row.get(field)) or moment) >= moment]
     past = [row for row in rows if (parse_time(row.get(field)) or moment) < moment]
     return coming, list(reversed(past))
-
-
-def local_today() -> dt.date:
-    """Today in the centre's time zone."""
-    return dt.datetime.now(current_tz()).date()

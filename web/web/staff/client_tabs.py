@@ -16,7 +16,8 @@ from flask_babel import lazy_gettext as _l
 from web.access import BILLING, DESK
 from web.api import UserApi
 from web.staff.client_forms import AvailabilityForm, ReminderForm
-from web.staff.client_pages import by_id, local_today, split_by_now
+from web.i18n import local_today
+from web.staff.client_pages import by_id, split_by_now
 
 Calls = dict[str, Callable[[], Any]]
 PAST_DAYS = 180  # the appointments tab looks this far back; older sessions are in the calendar

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from web.access import DESK, nav_item, signed_in
 from web.api import api
-from web.forms import api_message
+from web.forms import refusal_message
 from web.gateway import Conflict, Invalid
 from web.render import page
 from web.staff import bp
@@ -62,10 +62,9 @@ def mark_lost(opportunity_id):
         try:
             api().post(f"opportunities/{opp_id}/lost", {"reason": form.reason.data.strip()})
         except Conflict as exc:
-            problem = exc.message
+            problem = refusal_message(exc)
         except Invalid as exc:
-            messages = [api_message(m) for ms in exc.errors.values() for m in ms] or [api_message(exc.message)]
-            form.reason.errors = list(form.reason.errors) + messages
+            form.reason.errors = list(form.reason.errors) + [refusal_message(exc)]
         else:
             return _lost_done(opp_id, from_page)
     status = 409 if problem else 422
@@ -125,7 +124,7 @@ def create_quotation(opportunity_id):
         created = api().post("quotations", {"opportunity_id": opp_id, "lines": lines},
                              idempotency_key=form.idempotency_key.data)
     except Conflict as exc:
-        return _opportunity_page(opp_id, status=409, quote_form=form, quote_problems=[exc.message])
+        return _opportunity_page(opp_id, status=409, quote_form=form, quote_problems=[refusal_message(exc)])
     except Invalid as exc:
         by_row, general = line_errors(exc, origin)
         return _opportunity_page(opp_id, status=422, quote_form=form, line_problems=by_row, quote_problems=general)

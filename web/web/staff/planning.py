@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from web.access import SCHEDULE, nav_item, signed_in
 from web.api import api
-from web.i18n import current_tz
+from web.i18n import local_today
 from web.render import page
 from web.staff import bp
 
@@ -61,7 +61,7 @@ def planning():
     asked = request.args.get("week")
     monday = week_start(asked)
     if monday is None:
-        today = dt.datetime.now(current_tz()).date()
+        today = local_today()
         monday = today - dt.timedelta(days=today.weekday())
     client = api()  # captured here: the calls run on other threads, outside this request's context
     found = client.parallel(rows=lambda: client.get("planning", week=week_label(monday)),

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from web import security
 from web.access import DESK, nav_item, signed_in
 from web.api import api
+from web.forms import refusal_message
 from web.gateway import Conflict, Document
 from web.render import page
 from web.staff import bp
@@ -59,7 +60,7 @@ def send_quotation(quotation_id):
     try:
         sent = api().post(f"quotations/{quotation_id}/send")
     except Conflict as exc:
-        return _quotation_page(str(quotation_id), status=409, problem=exc.message)
+        return _quotation_page(str(quotation_id), status=409, problem=refusal_message(exc))
     return _quotation_page(str(quotation_id), sent=sent)
 
 

@@ -1,7 +1,6 @@
 """Tasks: the board of therapy tasks by project (unassigned first), assignment, status changes and time logged."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Callable
 
 from flask import flash, redirect, request, url_for
@@ -16,7 +15,7 @@ from web.api import api
 from web.errors import is_htmx
 from web.forms import REQUIRED, CreatingForm, api_message, apply_api_errors, refusal_message
 from web.gateway import Conflict, Invalid
-from web.i18n import current_tz
+from web.i18n import local_today
 from web.labels import TASK_STATUSES as STATUS_LABELS
 from web.render import page
 from web.staff import bp
@@ -142,7 +141,7 @@ def _detail(task_id: str, time_form: TimeForm | None = None, status_form: Status
                                                           for s in task.get("next_statuses", [])]
     if time_form is None:
         time_form = TimeForm(formdata=None, prefix="time")
-        time_form.work_date.data = _today()
+        time_form.work_date.data = local_today()
     user = current_user()
     return page("staff/tasks/detail.html", task=task, entries=found["entries"], labels=STATUS_LABELS,
                 names={t["id"]: t["name"] for t in found["therapists"]}, time_form=time_form,
@@ -150,8 +149,7 @@ def _detail(task_id: str, time_form: TimeForm | None = None, status_form: Status
                 may_log=bool(user and user.holds("therapist")))
 
 
-def _today() -> dt.date:
-    return dt.datetime.now(current_tz()).date()
+
 
 
 @bp.get("/tasks/<uuid:task_id>")

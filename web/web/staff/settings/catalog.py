@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from web.access import ADMIN, signed_in
 from web.api import api
-from web.forms import CreatingForm, apply_api_errors
+from web.forms import CreatingForm, apply_api_errors, refusal_message
 from web.gateway import Conflict, Invalid
 from web.render import page
 from web.staff import bp
@@ -83,7 +83,7 @@ def settings_service_type_create():
     except Invalid as exc:
         return _list_page(form, status=422, problem=" ".join(apply_api_errors(form, exc)))
     except Conflict as exc:
-        return _list_page(form, status=409, problem=exc.message)
+        return _list_page(form, status=409, problem=refusal_message(exc))
     flash(_("%(name)s is added. Check its booking rules below.", name=created["name"]), "success")
     return redirect(url_for("staff.settings_service_type", service_type_id=created["id"]))
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DateTimeLocalField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -17,9 +16,10 @@ from web.access import ADMIN, signed_in
 from web.api import api
 from web.forms import CreatingForm, apply_api_errors
 from web.gateway import Invalid
-from web.i18n import current_tz, fmt_date, fmt_datetime, fmt_time, parse_time
+from web.i18n import current_tz, fmt_date, fmt_datetime, fmt_time, local_today, parse_time
 from web.render import page
 from web.staff import bp
+from web.staff.client_pages import optional_url
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]  # what <input type="datetime-local"> sends
 CLASH_LOOKUP_LIMIT = 200  # one call finds the details of at most this many clashing sessions
@@ -52,11 +52,6 @@ class ClosureForm(SpanForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=200)])
 
 
-def today() -> dt.date:
-    """Today in the centre."""
-    return dt.datetime.now(current_tz()).date()
-
-
 def span_label(start: str, end: str) -> str:
     """'Thursday 24 December 2026', '24 Dec 2026 – 26 Dec 2026' for whole days, else the times it runs."""
     first, last = parse_time(start), parse_time(end)
@@ -70,16 +65,6 @@ def span_label(start: str, end: str) -> str:
     return f"{fmt_datetime(first)} – {fmt_time(last) if last.date() == first.date() else fmt_datetime(last)}"
 
 
-def appointment_url(appointment_id: str) -> str | None:
-    """The appointment's page in the console, when that page exists (built beside the settings)."""
-    if "staff.appointment" not in current_app.view_functions:
-        return None
-    rule = next(current_app.url_map.iter_rules("staff.appointment"))
-    if len(rule.arguments) != 1:
-        return None
-    return url_for("staff.appointment", **{next(iter(rule.arguments)): appointment_id})
-
-
 def clashing(span: dict[str, Any], therapist_id: str | None = None) -> list[dict[str, Any]]:
     """The sessions a new closure or time off leaves booked: details for all of them in one call."""
     ids = span.get("clashing_appointment_ids") or []
@@ -90,11 +75,11 @@ def clashing(span: dict[str, Any], therapist_id: str | None = None) -> list[dict
               "to": last.astimezone(current_tz()).date().isoformat()}
     found = api().get("appointments", therapist_id=therapist_id, limit=CLASH_LOOKUP_LIMIT, **params)
     by_id = {item["id"]: item for item in found}
-    return [{**by_id.get(i, {"id": i}), "url": appointment_url(i)} for i in ids]
+    return [{**by_id.get(i, {"id": i}), "url": optional_url("staff.appointment", appointment_id=i)} for i in ids]
 
 
 def _page(form: ClosureForm, *, status: int = 200, **context: Any):
-    closures = api().get("closures", limit=200, **{"from": today().isoformat()})
+    closures = api().get("closures", limit=200, **{"from": local_today().isoformat()})
     return page(TEMPLATE, block="closures", status=status, form=form, closures=closures,
                 span_label=span_label, **context)
 

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
-from werkzeug.routing import BuildError
+from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from web.access import ADMIN, current_user, nav_item, signed_in
 from web.render import page
 from web.staff import bp
+from web.staff.client_pages import optional_url
 
 nav_item("staff.settings", _l("Settings"), ADMIN, 90)
 
@@ -66,7 +66,4 @@ def settings():
 
 
 def _link(endpoint: str) -> str | None:
-    try:
-        return url_for(endpoint)
-    except BuildError:  # a page that needs an argument is not a landing page entry
-        return None
+    return optional_url(endpoint)  # None for a page that needs an argument: not a landing page entry

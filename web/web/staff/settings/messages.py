@@ -14,11 +14,11 @@ from servicekit.limits import EMAIL
 
 from web.access import ADMIN, current_user, signed_in
 from web.api import api
-from web.forms import apply_api_errors
+from web.forms import apply_api_errors, refusal_message
 from web.gateway import Conflict, Invalid, Missing, Page
 from web.render import page
 from web.staff import bp
-from web.staff.settings.closures import appointment_url
+from web.staff.client_pages import optional_url
 from web.labels import CHANNELS as CHANNEL_LABELS, MESSAGE_KINDS as KIND_LABELS, MESSAGE_STATUSES as STATUS_LABELS
 from web.staff.settings.templates import kind_label
 
@@ -81,7 +81,8 @@ def settings_messages():
 
 def _links(next_cursor: str | None) -> dict[str, str | None]:
     """Older messages, back to the newest, and the same filters for every client (the filters kept)."""
-    kept = {k: v for k, v in request.args.items() if k != "cursor" and v}
+    # Only the filters: any other parameter (e.g. ?endpoint=) would reach url_for() and fail.
+    kept = {k: v for k, v in request.args.items() if k in (*FILTERS, "from", "to") and v}
     return {"next_url": url_for("staff.settings_messages", **kept, cursor=next_cursor) if next_cursor else None,
             "first_url": url_for("staff.settings_messages", **kept) if request.args.get("cursor") else None,
             "every_client_url": url_for("staff.settings_messages",
@@ -98,7 +99,8 @@ def _detail(notification_id: str, *, status: int = 200, problem: str | None = No
     user = current_user()
     return page(DETAIL_TEMPLATE, status=status, message=message, problem=problem,
                 may_resend=message["status"] == "failed" and user is not None and user.holds(*ADMIN),
-                appointment_link=appointment_url(message["appointment_id"]) if message.get("appointment_id") else None,
+                appointment_link=(optional_url("staff.appointment", appointment_id=message["appointment_id"])
+                                  if message.get("appointment_id") else None),
                 **_labels())
 
 
@@ -116,6 +118,6 @@ def settings_message_resend(notification_id):
     try:
         api().post(f"notifications/{notification_id}/resend")
     except Conflict as exc:
-        return _detail(str(notification_id), status=409, problem=exc.message)
+        return _detail(str(notification_id), status=409, problem=refusal_message(exc))
     flash(_("The message is queued to be sent again."), "success")
     return redirect(url_for("staff.settings_message", notification_id=notification_id))

@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from web.access import ADMIN, signed_in
 from web.api import api
 from web.errors import is_htmx
-from web.forms import CreatingForm, apply_api_errors
+from web.forms import CreatingForm, apply_api_errors, refusal_message
 from web.gateway import Conflict, Invalid
 from web.render import page
 from web.staff import bp
@@ -84,7 +84,7 @@ def settings_price_create():
     except Invalid as exc:
         return _list_page(form, status=422, problem=" ".join(apply_api_errors(form, exc)))
     except Conflict as exc:
-        return _list_page(form, status=409, problem=exc.message)
+        return _list_page(form, status=409, problem=refusal_message(exc))
     flash(_("%(name)s is added to the price list.", name=body["name"]), "success")
     return redirect(url_for("staff.settings_prices"))
 
@@ -117,7 +117,7 @@ def settings_price_active(item_id):
     try:
         item = api().patch(f"price-list/{item_id}", {"active": active})
     except Conflict as exc:
-        item, problem, status = api().get(f"price-list/{item_id}"), exc.message, 409
+        item, problem, status = api().get(f"price-list/{item_id}"), refusal_message(exc), 409
     if not is_htmx():
         if problem:
             flash(problem, "warning")

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length
 
 from web.access import ADMIN, signed_in
 from web.api import api
-from web.forms import CreatingForm, apply_api_errors
+from web.forms import CreatingForm, apply_api_errors, refusal_message
 from web.gateway import Conflict, Invalid
 from web.render import page
 from web.staff import bp
@@ -48,6 +48,6 @@ def settings_room_create():
     except Invalid as exc:
         return _page(form, status=422, problem=" ".join(apply_api_errors(form, exc)))
     except Conflict as exc:
-        return _page(form, status=409, problem=exc.message)
+        return _page(form, status=409, problem=refusal_message(exc))
     flash(_("The room %(name)s is added.", name=body["name"]), "success")
     return redirect(url_for("staff.settings_rooms"))

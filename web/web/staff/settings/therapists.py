@@ -19,7 +19,8 @@ from web.forms import CreatingForm, api_message, apply_api_errors
 from web.gateway import Invalid
 from web.render import page
 from web.staff import bp
-from web.staff.settings.closures import SpanForm, clashing, span_label, today
+from web.i18n import local_today
+from web.staff.settings.closures import SpanForm, clashing, span_label
 
 WEEKDAYS = range(7)  # 0 = Monday, as the booking API counts
 LIST_TEMPLATE = "staff/settings/therapists/list.html"
@@ -157,7 +158,7 @@ def settings_therapist_create():
 
 
 def _detail(therapist_id: str, *, block: str | None = None, status: int = 200, **context: Any):
-    client, since = api(), today().isoformat()
+    client, since = api(), local_today().isoformat()
     found = client.parallel(
         therapist=lambda: client.get(f"therapists/{therapist_id}"),
         time_off=lambda: client.get(f"therapists/{therapist_id}/time-off", limit=200, **{"from": since}))
