@@ -1,9 +1,10 @@
-"""Gateway tables: user accounts, refresh tokens, portal invitations, login-failure counters and the centre."""
+"""Gateway tables: user accounts, refresh tokens, portal invitations, login-failure counters, the centre and the
+audit log."""
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, LargeBinary, SmallInteger, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from servicekit.db import UTCDateTime, UUIDStr, new_id, utcnow
@@ -88,3 +89,23 @@ class Center(Base):
     logo_sha256: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by: Mapped[str | None] = mapped_column(UUIDStr())
+
+
+class AuditEvent(Base):
+    """One line of the audit log (gateway.audit): who did what, when, from where; never changed once written."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    action: Mapped[str] = mapped_column(String(60), index=True)  # "auth.login", "user.role_changed", …
+    outcome: Mapped[str] = mapped_column(String(10))  # "success", "failure" (refused, wrong password…)
+    status: Mapped[int | None] = mapped_column(SmallInteger)  # the HTTP status answered, when there was one
+    actor_id: Mapped[str | None] = mapped_column(UUIDStr(), index=True)
+    actor_role: Mapped[str | None] = mapped_column(String(20))
+    actor_email: Mapped[str | None] = mapped_column(String(254))  # also the address tried by a failed login
+    subject_type: Mapped[str | None] = mapped_column(String(40))  # "user", "client", "invoice", …
+    subject_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    address: Mapped[str | None] = mapped_column(String(45))  # the caller's IP (servicekit.addresses)
+    request_id: Mapped[str | None] = mapped_column(String(64))  # the correlation id (X-Request-ID)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
