@@ -30,6 +30,11 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     access_ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)  # gateway.revocations
+    # Two-factor authentication (TOTP, RFC 6238): the shared secret (base32), set while enrolling and kept once
+    # confirmed; the time step of the last code accepted, so that a code seen over a shoulder is not good twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class RefreshToken(Base):
@@ -44,16 +49,32 @@ class RefreshToken(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     replaced_by: Mapped[str | None] = mapped_column(UUIDStr())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Where the login that started the family came from (copied to each successor), shown in "your sessions".
+    address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
 
 
 class Invitation(Base):
-    """A single-use, expiring link for a family to set the password of its portal account."""
+    """A single-use, expiring link to set a password: a family's first one ("activate") or a forgotten one
+    ("reset", staff and families)."""
 
     __tablename__ = "invitations"
     id: Mapped[str] = mapped_column(UUIDStr(), primary_key=True, default=new_id)
+    purpose: Mapped[str] = mapped_column(String(20), default="activate", server_default="activate")
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RecoveryCode(Base):
+    """A single-use code that stands in for the second factor when the phone is lost (only its SHA-256 kept)."""
+
+    __tablename__ = "recovery_codes"
+    id: Mapped[str] = mapped_column(UUIDStr(), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
