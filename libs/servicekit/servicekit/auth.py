@@ -142,16 +142,20 @@ def current_principal() -> Principal:
     return g.get("principal", ANONYMOUS)
 
 
+def access_rule(view: Callable[..., Any], method: str) -> frozenset[str] | None:
+    """The rule `@access` gave `view` (for `method`, on a MethodView); None when it has none."""
+    rule = getattr(view, "_access", None)
+    view_class = getattr(view, "view_class", None)
+    if rule is None and view_class is not None:
+        rule = getattr(getattr(view_class, method.lower(), None), "_access", None)
+    return rule
+
+
 def _view_rule() -> frozenset[str] | None:
     view = current_app.view_functions.get(request.endpoint or "")
     if view is None:
         return frozenset({PUBLIC})  # 404/405 are answered by Flask itself
-    rule = getattr(view, "_access", None)
-    view_class = getattr(view, "view_class", None)
-    if rule is None and view_class is not None:
-        method = getattr(view_class, request.method.lower(), None)
-        rule = getattr(method, "_access", None)
-    return rule
+    return access_rule(view, request.method)
 
 
 def _authenticate() -> None:

@@ -6,13 +6,14 @@ import uuid
 from typing import Any, Callable, Iterable, Iterator
 
 from flask import Flask, current_app, g, request
-from flask_smorest import Api, Blueprint
+from flask_smorest import Blueprint
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from servicekit import context
 from servicekit.auth import PUBLIC, TokenVerifier, access, install_auth
 from servicekit.config import Settings
 from servicekit.db import Database, close_request_session
+from servicekit.error_docs import problem_api
 from servicekit.errors import Unprocessable, register_error_handlers
 from servicekit.health import bp as health_bp
 from servicekit.logs import configure_logging
@@ -110,7 +111,7 @@ def create_service_app(settings: Settings, blueprints: Iterable[Blueprint], *, t
     for check in access_checks:
         app.before_request(check)
     app.before_request(refuse_unstorable_text)  # after the access rule: a 401/403 comes before any 422
-    api = Api(app)
+    api = problem_api(app)
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     app.register_blueprint(health_bp)
