@@ -35,8 +35,11 @@ class GatewaySettings(Settings):
     revocation_refresh_seconds: float = 1.0  # how soon a logout in another gateway process takes effect here
     public_write_limit: int = 20  # anonymous writes (public booking, wait list, signing by link) per address per
     # 10 minutes; 0: no limit (load tests)
+    audit_retention_years: int = 6  # the audit log keeps this many years (HIPAA keeps such records six years)
 
     def __post_init__(self) -> None:
+        if self.audit_retention_years < 1:
+            raise ValueError(f"AUDIT_RETENTION_YEARS must be at least 1 (got {self.audit_retention_years})")
         if self.access_token_ttl > self.access_token_max_ttl:
             raise ValueError(f"ACCESS_TOKEN_TTL ({self.access_token_ttl}) is above ACCESS_TOKEN_MAX_TTL "
                              f"({self.access_token_max_ttl}): every service would refuse the tokens")
@@ -56,6 +59,7 @@ class GatewaySettings(Settings):
             "upstream_timeout": env_float("UPSTREAM_TIMEOUT", cls.upstream_timeout),
             "upstream_connect_timeout": env_float("UPSTREAM_CONNECT_TIMEOUT", cls.upstream_connect_timeout),
             "public_write_limit": max(0, env_int("PUBLIC_WRITE_LIMIT", cls.public_write_limit)),
+            "audit_retention_years": env_int("AUDIT_RETENTION_YEARS", cls.audit_retention_years),
             "revocation_refresh_seconds": max(0.0, env_float("REVOCATION_REFRESH_SECONDS",
                                                              cls.revocation_refresh_seconds)),
         }

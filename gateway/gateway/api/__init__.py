@@ -1,6 +1,7 @@
 """One blueprint per resource the gateway owns; everything else under /api/v1 is forwarded (gateway.proxy)."""
+from gateway.api.audit import blp as audit
 from gateway.api.auth import blp as auth
 from gateway.api.center import blp as center
 from gateway.api.users import blp as users
 
-blueprints = [auth, users, center]
+blueprints = [auth, users, center, audit]
