@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from servicekit.auth import CLIENT, FRONT_DESK, Principal
+from servicekit.auth import CLIENT, FRONT_DESK, THERAPIST, Principal
 from servicekit.errors import Forbidden, Unauthorized, field_error
 
 from booking import slots, therapists
@@ -16,15 +16,22 @@ MAX_WINDOWS = 21
 
 
 def may_read(session: Session, principal: Principal, client_id: str) -> None:
-    """Staff, a therapist for the clients they see (an appointment with them), and the client's own family."""
+    """The front desk (and above), a therapist for the clients they see (an appointment with them), the family.
+
+    A biller has no use for when a family can come (least privilege): refused, as at /client-availability.
+    """
     if principal.is_anonymous:
         raise Unauthorized("Log in to use a client's availability (client_id).")
+    if principal.has_any([FRONT_DESK]):
+        return
     if principal.role == CLIENT and not principal.may_see_family(client_id):
         raise Forbidden("You may only use your own family's availability.")
     if principal.is_only_therapist() and session.scalars(select(Appointment.id).where(
             Appointment.client_id == client_id, Appointment.therapist_id == (principal.therapist_id or ""))
             .limit(1)).first() is None:
         raise Forbidden("A therapist uses the availability of the clients they see only.")
+    if principal.role not in (CLIENT, THERAPIST):
+        raise Forbidden("Only the front desk, the client's therapists and family use the client's availability.")
 
 
 def may_write(principal: Principal, client_id: str) -> None:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from servicekit.auth import CLIENT, FRONT_DESK, PUBLIC, THERAPIST, access, current_principal
+from servicekit.auth import CLIENT, FRONT_DESK, PUBLIC, THERAPIST, Principal, access, current_principal
 from servicekit.db import request_session, unit_of_work, utcnow
 from servicekit.idempotency import idempotent
 from servicekit.pagination import PageArgs, paginate
+from servicekit.row_access import row_access
 
 from booking import appointments, journal, lifecycle, moves
 from booking.config import center_zone, current_settings
@@ -52,6 +53,11 @@ def history(args, appointment_id):
     return paginate(session, journal.history(str(appointment_id)), args["limit"], args["cursor"])
 
 
+def _visible(principal: Principal, appointment_id: str) -> None:
+    """403 for an appointment the caller may not see: decided before the body is read."""
+    appointments.get_appointment(request_session(), appointment_id, principal)
+
+
 def _act(appointment_id, action: str | None, reason: str | None = None):
     """Apply a lifecycle action (None: cancel, as the caller's role means it) to the locked appointment."""
     principal = current_principal()
@@ -71,6 +77,7 @@ def confirm(appointment_id):
 
 @blp.route("/appointments/<uuid:appointment_id>/cancel", methods=["POST"])
 @access(FRONT_DESK, CLIENT)  # staff cancel (with a reason); a family asks to cancel (pending_cancel)
+@row_access(_visible)
 @blp.arguments(CancelIn)
 @blp.response(200, AppointmentOut)
 def cancel(data, appointment_id):

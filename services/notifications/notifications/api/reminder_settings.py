@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from servicekit.auth import CLIENT, FRONT_DESK, access, current_principal
 from servicekit.db import request_session, unit_of_work, utcnow
+from servicekit.row_access import row_access
 
 from notifications import preferences, reminders
 from notifications.schemas import ReminderSettingsIn, ReminderSettingsOut
@@ -27,11 +28,11 @@ def get_settings(client_id):
 
 @blp.route("/reminder-settings/<uuid:client_id>", methods=["PUT"])
 @access(FRONT_DESK, CLIENT)
+@row_access(preferences.authorize)  # another family's child: 403 before the body is read
 @blp.arguments(ReminderSettingsIn)
 @blp.response(200, ReminderSettingsOut)
 def put_settings(data, client_id):
     principal, settings = current_principal(), _settings()
-    preferences.authorize(principal, str(client_id))
     with unit_of_work() as session:
         preferences.save(session, str(client_id), data, principal, settings)
         reminders.sync_client(session, str(client_id), settings, utcnow())

@@ -6,10 +6,11 @@ from flask_smorest import Blueprint
 
 from servicekit import center
 from servicekit.addresses import client_address
-from servicekit.auth import CLIENT, FRONT_DESK, PUBLIC, access, current_principal
+from servicekit.auth import CLIENT, FRONT_DESK, PUBLIC, Principal, access, current_principal
 from servicekit.db import request_session, unit_of_work, utcnow
 from servicekit.idempotency import idempotent
 from servicekit.pagination import paginate
+from servicekit.row_access import row_access
 
 from sales import documents, quotations, sharing, signing
 from sales.config import current_settings
@@ -73,8 +74,16 @@ def send_quotation(quotation_id):
         return quotations.send(session, str(quotation_id), current_settings(), utcnow())
 
 
+def _signer(principal: Principal, quotation_id: str) -> None:
+    """The family's portal login or this quotation's live link (the token is a credential, like a login): 401/403
+    otherwise, decided before the signature or the reason is read."""
+    quotation = quotations.get(request_session(), quotation_id)
+    sharing.authorize_signer(request_session(), quotation, principal, request.args.get("access_token"), utcnow())
+
+
 @blp.route("/quotations/<uuid:quotation_id>/sign", methods=["POST"])
 @access(PUBLIC)  # the family: its portal login or the share link's token, checked in sharing.authorize_signer
+@row_access(_signer)
 @blp.arguments(LinkArgs, location="query")
 @blp.arguments(SignIn)
 @blp.response(200, SignatureOut)
@@ -87,6 +96,7 @@ def sign_quotation(args, data, quotation_id):
 
 @blp.route("/quotations/<uuid:quotation_id>/decline", methods=["POST"])
 @access(PUBLIC)  # the family, like signing
+@row_access(_signer)
 @blp.arguments(LinkArgs, location="query")
 @blp.arguments(DeclineIn)
 @blp.response(200, QuotationOut)

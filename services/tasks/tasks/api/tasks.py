@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask import current_app
 from flask_smorest import Blueprint
 
-from servicekit.auth import FRONT_DESK, THERAPIST, access, current_principal
+from servicekit.auth import FRONT_DESK, THERAPIST, Principal, access, current_principal
 from servicekit.db import request_session, unit_of_work
 from servicekit.idempotency import idempotent
 from servicekit.pagination import paginate
+from servicekit.row_access import row_access
 
 from tasks import timesheets, worklist, workflow
 from tasks.schemas import AssignIn, StatusIn, TaskOut, TaskQuery, TimesheetIn, TimesheetOut
@@ -31,6 +32,11 @@ def get_task(task_id):
     return worklist.get_task(request_session(), str(task_id), current_principal())
 
 
+def _assigned(principal: Principal, task_id: str) -> None:
+    """403 for a therapist's task that is not theirs: decided before the body is read."""
+    worklist.get_task(request_session(), task_id, principal)
+
+
 @blp.route("/tasks/<uuid:task_id>/assign", methods=["POST"])
 @access(FRONT_DESK)
 @blp.arguments(AssignIn)
@@ -42,6 +48,7 @@ def assign_task(data, task_id):
 
 @blp.route("/tasks/<uuid:task_id>/status", methods=["POST"])
 @access(FRONT_DESK, THERAPIST)
+@row_access(_assigned)
 @blp.arguments(StatusIn)
 @blp.response(200, TaskOut)
 def change_status(data, task_id):
@@ -52,6 +59,7 @@ def change_status(data, task_id):
 @blp.route("/tasks/<uuid:task_id>/timesheets", methods=["POST"])
 @idempotent
 @access(THERAPIST)
+@row_access(_assigned)
 @blp.arguments(TimesheetIn)
 @blp.response(201, TimesheetOut)
 def log_time(data, task_id):
