@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, MapAdapter, Rule as Route
 
+from servicekit import audit as servicekit_audit
 from servicekit.addresses import client_address
 from servicekit.auth import CLIENT, current_principal
 from servicekit.errors import problem_response
@@ -33,8 +34,8 @@ log = logging.getLogger(__name__)
 
 API = "/api/v1"
 LINK_HOLDER = "link_holder"  # the actor of a one-click or share link: whoever holds it
-AUDIT_SUBJECT = "X-Audit-Subject"  # a service may name what a link acted on ("appointment <id>"); never returned
-AUDIT_OUTCOME = "X-Audit-Action"   # … and what it did ("confirm", "cancel")
+# A service names what a signed link acted on, and how (servicekit.audit); the caller never sees these headers.
+AUDIT_SUBJECT, AUDIT_OUTCOME = servicekit_audit.SUBJECT, servicekit_audit.ACTION
 
 Detail = Callable[[dict[str, Any], Response], dict[str, Any]]
 
@@ -59,6 +60,7 @@ class Rule:
     failures_only: bool = False
     actor_email_from_body: bool = False
     actor_from_refresh_token: bool = False
+    answers: tuple[tuple[str, str], ...] = ()  # what the service says the request did (AUDIT_OUTCOME) → action
     detail: Detail | None = None
 
     @property
@@ -155,7 +157,8 @@ RULES: tuple[Rule, ...] = (
     Rule("POST", "/invoices/{invoice_id}/payments", "invoice.paid", "invoice", "invoice_id", portal=True),
     Rule("PUT", "/reminder-settings/{client_id}", "reminders.changed", "client", "client_id", portal=True),
     Rule("GET", "/q/{quotation_id}", "quotation.opened", "quotation", "quotation_id", portal=True, api=False),
-    Rule("GET", "/r/{token}", "appointment.answered", portal=True, api=False),
+    Rule("GET", "/r/{token}", "appointment.answered", portal=True, api=False,
+         answers=(("confirm", "appointment.confirmed"), ("cancel", "appointment.cancelled"))),
     Rule("GET", "/r/unsubscribe/{token}", "reminders.unsubscribed", portal=True, api=False),
     Rule("POST", "/r/unsubscribe/{token}", "reminders.unsubscribed", portal=True, api=False),
 )
@@ -221,8 +224,7 @@ def event_for(rule: Rule, params: dict[str, str], response: Response) -> AuditEv
     if len(named) == 2 and rule.subject_type is None:  # what the link acted on, as the service behind says
         subject_type, subject_id = named[0][:40], named[1][:64]
     detail = rule.detail(body, response) if rule.detail else {}
-    if response.headers.get(AUDIT_OUTCOME):
-        detail["answer"] = response.headers[AUDIT_OUTCOME][:20]
+    action = dict(rule.answers).get(response.headers.get(AUDIT_OUTCOME, ""), action)
     if rule.portal and (by_link or principal.role == CLIENT):
         action = "portal." + action
     email = principal.email or None

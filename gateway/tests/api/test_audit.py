@@ -4,11 +4,14 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import threading
 import uuid
 
 import pytest
 from sqlalchemy import select, text
+from flask import Flask
 from sqlalchemy.exc import DBAPIError
+from werkzeug.serving import make_server
 
 from gateway import audit_log
 from gateway.config import SERVICES
@@ -23,10 +26,31 @@ def upstream():
         yield service
 
 
+APPOINTMENT = str(uuid.uuid4())
+
+
 @pytest.fixture(scope="module")
-def settings(settings, upstream):
+def links():
+    """Notifications' one-click page as the gateway sees it: a page naming what the link acted on."""
+    app = Flask("fake_links")
+
+    @app.get("/r/<token>")
+    def answer(token):
+        return "<p>Thank you</p>", 200, {"X-Audit-Subject": f"appointment {APPOINTMENT}", "X-Audit-Action": "confirm"}
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def settings(settings, upstream, links):
     """Every service is the echoing fake: what matters here is what the gateway records on the way."""
-    return dataclasses.replace(settings, **{f"{s}_url": upstream.url for s in SERVICES})
+    return dataclasses.replace(settings, **{f"{s}_url": links if s == "notifications" else upstream.url
+                                            for s in SERVICES})
 
 
 def rows(db, **where):
@@ -175,6 +199,15 @@ def test_a_clinical_read_and_a_portal_action_through_the_gateway_are_recorded(cl
     assert (row.action, row.actor_role, row.actor_id) == ("portal.quotation.signed", "link_holder", None)
 
 
+def test_a_one_click_link_is_recorded_as_what_the_service_says_it_did_and_those_words_stay_inside(client, db):
+    rid = trace()
+    resp = client.get("/r/a-signed-one-click-token", headers={"X-Request-ID": rid})
+    assert resp.status_code == 200 and "X-Audit-Subject" not in resp.headers and "X-Audit-Action" not in resp.headers
+    [row] = rows(db, request_id=rid)
+    assert (row.action, row.actor_role, row.actor_id) == ("portal.appointment.confirmed", "link_holder", None)
+    assert (row.subject_type, row.subject_id) == ("appointment", APPOINTMENT)
+
+
 def test_lists_and_writes_without_a_rule_leave_no_line(client, db, tokens):
     rid = trace()
     client.get("/api/v1/clients", headers={**tokens.headers("front_desk"), "X-Request-ID": rid})
@@ -206,7 +239,7 @@ def test_no_password_or_token_is_ever_in_a_line(client, db, tokens):
     secrets_seen.append("one-click-token-abc")
     lines = [row for rid in rids for row in rows(db, request_id=rid)]
     assert {row.action for row in lines} >= {"auth.login", "user.password_changed", "user.password_set",
-                                              "auth.refresh_refused", "auth.logout", "portal.appointment.answered"}
+                                              "auth.refresh_refused", "auth.logout", "portal.appointment.confirmed"}
     for row in lines:
         flat = repr({c.name: getattr(row, c.name) for c in AuditEvent.__table__.columns})
         for secret in secrets_seen:

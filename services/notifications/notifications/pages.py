@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template_string, request
 
 from servicekit.auth import PUBLIC, access
-from servicekit import center
+from servicekit import audit, center
 from servicekit.db import request_session, unit_of_work, utcnow
 from servicekit.errors import Forbidden, Gone, Problem
 
@@ -61,9 +61,11 @@ def respond(token: str):
     with unit_of_work() as session:
         outcome = responses.respond(session, settings, token, utcnow())
     if outcome.action == "confirm":
-        return _page("Thank you", f"Thank you, your session on {outcome.when} is confirmed.")
-    return _page("Request sent", f"Your request to cancel the session on {outcome.when} has been sent to the "
-                                 "center. The front desk will confirm the cancellation.")
+        answer = _page("Thank you", f"Thank you, your session on {outcome.when} is confirmed.")
+    else:
+        answer = _page("Request sent", f"Your request to cancel the session on {outcome.when} has been sent to the "
+                                       "center. The front desk will confirm the cancellation.")
+    return audit.name_subject(answer, "appointment", outcome.appointment_id, outcome.action)
 
 
 @pages_bp.route("/r/unsubscribe/<token>", methods=["GET", "POST"])

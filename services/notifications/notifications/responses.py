@@ -28,6 +28,7 @@ class Outcome:
 
     action: str
     when: str
+    appointment_id: str
 
 
 def respond(session: Session, settings: NotificationsSettings, token: str, now: dt.datetime) -> Outcome:
@@ -49,7 +50,7 @@ def respond(session: Session, settings: NotificationsSettings, token: str, now: 
         "appointment_id": appointment.id, "action": claims.action, "channel": claims.channel,
         "responded_at": now.isoformat(), "token_id": claims.token_id})
     timezone = preferences.for_appointment(session, appointment, settings).timezone
-    return Outcome(claims.action, format_when(appointment.start_at, timezone))
+    return Outcome(claims.action, format_when(appointment.start_at, timezone), appointment.id)
 
 
 def unsubscribe(session: Session, settings: NotificationsSettings, token: str) -> str:
