@@ -125,7 +125,8 @@ class System:
         config.extra_env.update(AMQP_URL=run.amqp_url, AMQP_NAMESPACE=run.namespace, ACCESS_TOKEN_TTL="7200",
                                 ACCESS_TOKEN_MAX_TTL="7200",
                                 WEB_THREADS=str(settings.web_threads), LOG_LEVEL=settings.log_level,
-                                PUBLIC_WRITE_LIMIT="0")  # the load comes from one address
+                                PUBLIC_WRITE_LIMIT="0",  # the load comes from one address
+                                TWO_FACTOR_REQUIRED_ROLES="")  # the seeder and the load sign in by password
         self.config = config
         self.stack = Stack(config)
         self.url = config.gateway_url

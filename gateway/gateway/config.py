@@ -1,11 +1,13 @@
 """Gateway settings: the signing key, token lifetimes, the first admin and where each service lives."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
 
+from servicekit.auth import ADMIN, BILLER, ORG_ADMIN, ROLES
 from servicekit.config import Settings, env_float, env_int, env_str, read_key
 
 from gateway.keys import public_key_of
@@ -36,6 +38,8 @@ class GatewaySettings(Settings):
     public_write_limit: int = 20  # anonymous writes (public booking, wait list, signing by link) per address per
     # 10 minutes; 0: no limit (load tests)
     audit_retention_years: int = 6  # the audit log keeps this many years (HIPAA keeps such records six years)
+    # Roles that must sign in with a second factor (TOTP); the others may turn it on. Empty: nobody must.
+    two_factor_required_roles: frozenset[str] = frozenset({ORG_ADMIN, ADMIN, BILLER})
 
     def __post_init__(self) -> None:
         if self.audit_retention_years < 1:
@@ -46,6 +50,9 @@ class GatewaySettings(Settings):
         # The gateway checks its own tokens too: without JWT_PUBLIC_KEY it uses its private key's public half.
         if self.jwt_private_key and not self.jwt_public_key:
             self.jwt_public_key = public_key_of(self.jwt_private_key)
+        unknown = set(self.two_factor_required_roles) - set(ROLES)
+        if unknown:
+            raise ValueError(f"TWO_FACTOR_REQUIRED_ROLES names unknown roles: {', '.join(sorted(unknown))}")
 
     @classmethod
     def load_extra(cls) -> dict[str, Any]:
@@ -63,6 +70,10 @@ class GatewaySettings(Settings):
             "revocation_refresh_seconds": max(0.0, env_float("REVOCATION_REFRESH_SECONDS",
                                                              cls.revocation_refresh_seconds)),
         }
+        # Set but empty means "nobody" (test and load stacks), so env_str (which reads "" as unset) is not used.
+        roles = os.environ.get("TWO_FACTOR_REQUIRED_ROLES")
+        if roles is not None:
+            values["two_factor_required_roles"] = frozenset(r.strip() for r in roles.split(",") if r.strip())
         for service in (*SERVICES, "web"):
             default = getattr(cls, f"{service}_url")
             values[f"{service}_url"] = env_str(f"{service.upper()}_URL", default).rstrip("/")

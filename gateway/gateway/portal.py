@@ -65,9 +65,11 @@ def invite(session: Session, user_id: str, settings: GatewaySettings) -> dict[st
         raise Conflict("This family already uses its portal account: they sign in with their own password.")
     now = utcnow()
     session.execute(update(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None),
-                                             Invitation.expires_at > now).values(expires_at=now))
+                                             Invitation.purpose == "activate", Invitation.expires_at > now)
+                    .values(expires_at=now))
     raw = secrets.token_urlsafe(32)
-    invitation = Invitation(user_id=user.id, token_hash=tokens.digest(raw), expires_at=now + INVITATION_TTL)
+    invitation = Invitation(user_id=user.id, purpose="activate", token_hash=tokens.digest(raw),
+                            expires_at=now + INVITATION_TTL)
     session.add(invitation)
     # The notifications service e-mails the link (the welcome e-mail).
     add_event(session, "account.invited", {
@@ -99,8 +101,9 @@ def invite_active_guardians(session: Session, client: dict[str, Any], settings: 
 
 def activate(session: Session, raw: str, password: str) -> User:
     """Set the password of the account an invitation is for; the invitation is spent."""
-    invitation = session.scalars(lock_for_update(
-        select(Invitation).where(Invitation.token_hash == tokens.digest(raw)))).first()
+    # Only an activation link: a password reset link is not one (gateway.resets), nor the reverse.
+    invitation = session.scalars(lock_for_update(select(Invitation).where(
+        Invitation.token_hash == tokens.digest(raw), Invitation.purpose == "activate"))).first()
     now = utcnow()
     if invitation is None:
         raise NotFound("This activation link is not valid; ask the center for a new one.")

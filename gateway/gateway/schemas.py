@@ -43,6 +43,84 @@ class PasswordChangeIn(Schema):
     new_password = Password()
 
 
+class PasswordResetIn(Schema):
+    email = Email(required=True)
+
+
+class PasswordResetOut(Schema):
+    """The same answer whether or not the address has an account."""
+
+    detail = fields.String()
+
+
+class PasswordResetCompleteIn(Schema):
+    token = Secret()
+    password = Password()
+
+
+def Code() -> fields.String:  # noqa: N802 - a second-factor code: 6 digits from the app, or a recovery code
+    return fields.String(required=True, validate=validate.Length(min=1, max=32, error="Enter the code."),
+                         metadata={"description": "the 6-digit code of the authenticator app, or a recovery code"})
+
+
+class ChallengeIn(Schema):
+    challenge = Secret()
+
+
+class SecondFactorIn(Schema):
+    challenge = Secret()
+    code = Code()
+
+
+class CodeIn(Schema):
+    code = Code()
+
+
+class TurnOffIn(Schema):
+    password = Secret()
+    code = Code()
+
+
+class ChallengeOut(Schema):
+    """A right password, but the sign-in needs its second step (202): give a code, or set a second factor up."""
+
+    second_factor = fields.String(metadata={"description": "code: give a code (POST /auth/login/second-factor); "
+                                                           "enrol: set one up first (your role requires it)"})
+    challenge = fields.String(metadata={"description": "proof of the right password, for the second step only"})
+    expires_in = fields.Integer()
+
+
+class EnrolmentOut(Schema):
+    secret = fields.String(metadata={"description": "base32, to type into an authenticator app by hand"})
+    otpauth_uri = fields.String(metadata={"description": "the same as an otpauth:// URI (show it as a QR code)"})
+
+
+class RecoveryCodesOut(Schema):
+    recovery_codes = fields.List(fields.String(), metadata={"description": "shown once: only their hashes are kept"})
+
+
+class SecondFactorOut(Schema):
+    enabled = fields.Boolean()
+    enabled_at = fields.AwareDateTime(allow_none=True)
+    required = fields.Boolean(metadata={"description": "the role must sign in with a second factor"})
+    recovery_codes_left = fields.Integer()
+
+
+class SessionOut(Schema):
+    id = fields.String()
+    started_at = fields.AwareDateTime()
+    last_active_at = fields.AwareDateTime()
+    address = fields.String(allow_none=True)
+    user_agent = fields.String(allow_none=True)
+    browser = fields.String(allow_none=True)
+    system = fields.String(allow_none=True)
+    current = fields.Boolean(metadata={"description": "the session this request comes from"})
+
+
+class EndedOut(Schema):
+    ended = fields.Integer()
+
+
 class UserBrief(Schema):
     id = fields.String()
     email = fields.String()
@@ -56,6 +134,12 @@ class TokenPairOut(Schema):
     expires_in = fields.Integer()
     refresh_token = fields.String()
     user = fields.Nested(UserBrief)
+
+
+class EnrolledOut(TokenPairOut):
+    """Two-factor sign-in is on: a fresh token pair (the other sessions ended) and the recovery codes, once."""
+
+    recovery_codes = fields.List(fields.String())
 
 
 class UserIn(Schema):
@@ -86,6 +170,8 @@ class UserOut(Schema):
     active = fields.Boolean()
     created_at = fields.AwareDateTime()
     last_login_at = fields.AwareDateTime(allow_none=True)
+    second_factor = fields.Function(lambda user: getattr(user, "totp_enabled_at", None) is not None,
+                                    metadata={"description": "two-factor sign-in is on"})
 
 
 class UserQuery(PageArgs):

@@ -63,15 +63,34 @@ class Attempt:
                 ACCOUNT: f"account:{self.email}"}
 
 
-def begin(session: Session, email: str, address: str) -> Attempt:
-    """Refuse (429) a login one of the brakes holds; else what `check` needs."""
-    attempt = Attempt(normalize_email(email), address, None)
+def refuse_if_braked(session: Session, attempt: Attempt) -> None:
+    """Refuse (429) a try one of the brakes holds: a password, or a second-factor code (gateway.second_factor)."""
     now = utcnow()
     rows = session.scalars(select(Throttle).where(Throttle.key.in_(attempt.keys.values()))).all()
     waits = [row.blocked_until - now for row in rows
              if row.blocked_until is not None and row.blocked_until > now and now < row.window_start + WINDOW]
     if waits:
         raise throttles.too_many("Too many failed logins", max(waits))
+
+
+def count_failure(session: Session, attempt: Attempt) -> None:
+    """One more failure on every brake (a wrong password or a wrong code: guessing either is slowed alike)."""
+    now = utcnow()
+    for brake, key in attempt.keys.items():
+        row = throttles.bump(session, key, WINDOW, now)
+        delay = brake.delay(row.count)
+        row.blocked_until = now + delay if delay else None
+
+
+def clear_pair(session: Session, attempt: Attempt) -> None:
+    """The owner got in from this address: their own earlier slips there no longer count."""
+    session.execute(delete(Throttle).where(Throttle.key == attempt.keys[PAIR]))
+
+
+def begin(session: Session, email: str, address: str) -> Attempt:
+    """Refuse (429) a login one of the brakes holds; else what `check` needs."""
+    attempt = Attempt(normalize_email(email), address, None)
+    refuse_if_braked(session, attempt)
     user = session.scalars(select(User).where(User.email == attempt.email)).first()
     return Attempt(attempt.email, address, user.password_hash if user is not None and user.active else None)
 
@@ -89,12 +108,9 @@ def finish(session: Session, attempt: Attempt, matched: bool, password: str) -> 
     now = utcnow()
     user = session.scalars(lock_for_update(select(User).where(User.email == attempt.email))).first()
     if not matched or user is None or not user.active or user.password_hash != attempt.password_hash:
-        for brake, key in attempt.keys.items():
-            row = throttles.bump(session, key, WINDOW, now)
-            delay = brake.delay(row.count)
-            row.blocked_until = now + delay if delay else None
+        count_failure(session, attempt)
         return None
-    session.execute(delete(Throttle).where(Throttle.key == attempt.keys[PAIR]))
+    clear_pair(session, attempt)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     user.last_login_at = now

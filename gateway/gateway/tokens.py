@@ -9,9 +9,11 @@ import time
 from typing import Any
 
 import jwt
+from flask import has_request_context, request
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from servicekit.addresses import client_address
 from servicekit.auth import ALGORITHM, access_claims
 from servicekit.db import lock_for_update, new_id, utcnow
 from servicekit.errors import ServiceUnavailable, Unauthorized
@@ -31,8 +33,8 @@ def digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def access_token(user: User, settings: GatewaySettings) -> str:
-    """A signed access token whose claims every service's TokenVerifier accepts."""
+def access_token(user: User, settings: GatewaySettings, session_id: str | None = None) -> str:
+    """A signed access token whose claims every service's TokenVerifier accepts (`session_id`: its sign-in)."""
     if not settings.jwt_private_key:
         raise ServiceUnavailable("The gateway has no signing key configured (JWT_PRIVATE_KEY_FILE); "
                                  "nobody can log in until it has one.")
@@ -40,28 +42,39 @@ def access_token(user: User, settings: GatewaySettings) -> str:
     claims = access_claims(
         user_id=user.id, role=user.role, name=user.name, email=user.email, therapist_id=user.therapist_id,
         client_ids=user.client_ids or (), issuer=settings.jwt_issuer, audience=settings.jwt_audience,
-        now=int(now), ttl=settings.access_token_ttl, token_id=new_id(), issued_ms=int(now * 1000))
+        now=int(now), ttl=settings.access_token_ttl, token_id=new_id(), issued_ms=int(now * 1000),
+        session_id=session_id)
     return jwt.encode(claims, settings.jwt_private_key, algorithm=ALGORITHM)
 
 
+def _origin() -> tuple[str | None, str | None]:
+    """Where a sign-in comes from (the caller's address, its browser), shown in the person's list of sessions."""
+    if not has_request_context():
+        return None, None
+    return client_address()[:45], (request.headers.get("User-Agent") or "")[:200] or None
+
+
 def _new_refresh_token(session: Session, user: User, settings: GatewaySettings,
-                       family_id: str | None) -> tuple[str, RefreshToken]:
+                       predecessor: RefreshToken | None) -> tuple[str, RefreshToken]:
     raw = secrets.token_urlsafe(32)
-    row = RefreshToken(id=new_id(), user_id=user.id, token_hash=digest(raw), family_id=family_id or new_id(),
-                       expires_at=utcnow() + dt.timedelta(seconds=settings.refresh_token_ttl))
+    address, user_agent = (predecessor.address, predecessor.user_agent) if predecessor else _origin()
+    row = RefreshToken(id=new_id(), user_id=user.id, token_hash=digest(raw),
+                       family_id=predecessor.family_id if predecessor else new_id(),
+                       expires_at=utcnow() + dt.timedelta(seconds=settings.refresh_token_ttl),
+                       address=address, user_agent=user_agent)
     session.add(row)
     return raw, row
 
 
-def _pair(user: User, settings: GatewaySettings, raw_refresh: str) -> dict[str, Any]:
-    return {"access_token": access_token(user, settings), "token_type": "Bearer",
+def _pair(user: User, settings: GatewaySettings, raw_refresh: str, family_id: str) -> dict[str, Any]:
+    return {"access_token": access_token(user, settings, family_id), "token_type": "Bearer",
             "expires_in": settings.access_token_ttl, "refresh_token": raw_refresh, "user": user}
 
 
 def issue_pair(session: Session, user: User, settings: GatewaySettings) -> dict[str, Any]:
     """A new access token and a refresh token starting a new token family (one per login)."""
-    raw, _row = _new_refresh_token(session, user, settings, None)
-    return _pair(user, settings, raw)
+    raw, row = _new_refresh_token(session, user, settings, None)
+    return _pair(user, settings, raw, row.family_id)
 
 
 def refresh(session: Session, raw: str, settings: GatewaySettings) -> dict[str, Any] | None:
@@ -78,9 +91,9 @@ def refresh(session: Session, raw: str, settings: GatewaySettings) -> dict[str, 
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         raise Unauthorized(INVALID_REFRESH)
-    raw_next, successor = _new_refresh_token(session, user, settings, row.family_id)
+    raw_next, successor = _new_refresh_token(session, user, settings, row)
     row.revoked_at, row.replaced_by = now, successor.id
-    return _pair(user, settings, raw_next)
+    return _pair(user, settings, raw_next, row.family_id)
 
 
 def revoke_family(session: Session, family_id: str) -> None:

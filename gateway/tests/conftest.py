@@ -12,8 +12,11 @@ def spec():
 
 @pytest.fixture(scope="module")
 def settings(spec, make_settings, keypair):
-    """The gateway's settings carry the private half of the test key pair (the services get the public half)."""
-    return make_settings(spec, jwt_private_key=keypair.private_pem)
+    """The gateway's settings carry the private half of the test key pair (the services get the public half).
+
+    No role must sign in with a second factor here (as in the test stacks): the tests of that rule build their
+    own app with it (tests/api/test_second_factor.py)."""
+    return make_settings(spec, jwt_private_key=keypair.private_pem, two_factor_required_roles=frozenset())
 
 
 @pytest.fixture(scope="session", autouse=True)

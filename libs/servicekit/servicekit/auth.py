@@ -42,6 +42,7 @@ class Principal:
     therapist_id: str | None = None
     client_ids: frozenset[str] = field(default_factory=frozenset)
     issued_ms: int | None = None  # when the access token was signed, in ms (the gateway ends access after it)
+    session_id: str | None = None  # the sign-in (refresh-token family) the token belongs to: "this session"
 
     @property
     def is_anonymous(self) -> bool:
@@ -85,11 +86,13 @@ ACCESS_TOKEN_SECONDS = 900
 
 def access_claims(*, user_id: str, role: str, name: str = "", email: str = "", therapist_id: str | None = None,
                   client_ids: Iterable[str] = (), issuer: str, audience: str, now: int,
-                  ttl: int = ACCESS_TOKEN_SECONDS, token_id: str, issued_ms: int | None = None) -> dict[str, Any]:
+                  ttl: int = ACCESS_TOKEN_SECONDS, token_id: str, issued_ms: int | None = None,
+                  session_id: str | None = None) -> dict[str, Any]:
     """The claims of an access token; the gateway signs them, every service reads them back.
 
     `iat_ms` (the signing time in milliseconds) lets the gateway end a person's access at an exact moment: a
     logout must refuse the token signed a millisecond before it, not one signed a millisecond after.
+    `sid` names the sign-in the token was issued for, so that a person's list of sessions can say which is theirs.
     """
     claims: dict[str, Any] = {
         "iss": issuer, "aud": audience, "sub": user_id, "typ": "access", "role": role, "name": name,
@@ -99,6 +102,8 @@ def access_claims(*, user_id: str, role: str, name: str = "", email: str = "", t
         claims["therapist_id"] = therapist_id
     if client_ids:
         claims["client_ids"] = sorted(client_ids)
+    if session_id:
+        claims["sid"] = session_id
     return claims
 
 
@@ -135,6 +140,7 @@ class TokenVerifier:
             email=claims.get("email", ""), therapist_id=claims.get("therapist_id"),
             client_ids=frozenset(claims.get("client_ids") or ()),
             issued_ms=claims["iat_ms"] if isinstance(claims.get("iat_ms"), int) else claims["iat"] * 1000,
+            session_id=claims["sid"] if isinstance(claims.get("sid"), str) else None,
         )
 
 

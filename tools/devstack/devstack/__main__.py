@@ -20,6 +20,11 @@ def _config() -> StackConfig:
         if os.environ.get(component.port_var):
             config.ports[component.name] = int(os.environ[component.port_var])
     config.smtp_port = int(os.environ.get("SMTP_PORT", config.smtp_port))
+    # A demo on one's own machine: the seeder signs in as the owner by password and the demo logins work at
+    # once; anyone may still turn two-factor sign-in on. To try the production rule, set TWO_FACTOR_REQUIRED_ROLES
+    # with DEMO_DATA=off (the seeder could not sign in): the owner sets it up at the first sign-in.
+    if "TWO_FACTOR_REQUIRED_ROLES" not in os.environ:
+        config.extra_env["TWO_FACTOR_REQUIRED_ROLES"] = ""
     return config
 
 

@@ -42,8 +42,9 @@ def running_system(var_dir: Path, database_factory, amqp_url: str, amqp_namespac
                          smtp_port=free_port(), log_dir=var_dir / "logs", web_concurrency=1)
     config.extra_env = {f"{c.name.upper()}_DATABASE_URL": database_factory(f"{label}_{c.name}") for c in ALL}
     # PUBLIC_WRITE_LIMIT=0: every test's online booking comes from this machine (the limit has its own tests).
+    # TWO_FACTOR_REQUIRED_ROLES empty: tests sign in as owners and billers by password (2FA has its own tests).
     config.extra_env.update(AMQP_URL=amqp_url, AMQP_NAMESPACE=amqp_namespace, WEB_THREADS="16",
-                            PUBLIC_WRITE_LIMIT="0", LOG_LEVEL="INFO")
+                            PUBLIC_WRITE_LIMIT="0", TWO_FACTOR_REQUIRED_ROLES="", LOG_LEVEL="INFO")
     stack = Stack(config)
     stack.prepare()
     stack.start()

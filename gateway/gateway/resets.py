@@ -1,0 +1,87 @@
+"""A forgotten password: a single-use link by e-mail (staff and families), then a new password.
+
+The request is answered alike whether or not the address has an account (nobody learns who has one), and it
+costs about the same either way (a few rows, no password hashing). It is limited per address asked for and per
+caller's address, so nobody floods a person's inbox. A family that never activated its account gets a fresh
+activation e-mail instead (gateway.portal): there is no password to reset yet.
+
+A reset link works once, for an hour, and only the newest one works; it is an `invitations` row of purpose
+"reset", which an activation link can never stand for (nor the reverse). Setting the new password ends every
+session of the account.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from servicekit.auth import CLIENT
+from servicekit.db import lock_for_update, utcnow
+from servicekit.errors import Gone, NotFound
+from servicekit.messaging import add_event
+
+from gateway import passwords, portal, throttles, tokens
+from gateway.accounts import get_user, normalize_email
+from gateway.config import GatewaySettings
+from gateway.models import Invitation, User
+
+RESET_TTL = dt.timedelta(hours=1)
+WINDOW = dt.timedelta(hours=1)
+PER_EMAIL = 5  # requests for one address per hour
+PER_CALLER = 20  # requests from one caller's address per hour, whatever the e-mail addresses
+PURPOSE = "reset"
+ON_ITS_WAY = ("If an account uses this address, an e-mail with a link to choose a new password is on its way; "
+              "the link works for an hour.")
+
+
+def _limit(session: Session, key: str, limit: int, now: dt.datetime) -> None:
+    row = throttles.bump(session, key, WINDOW, now)
+    if row.count > limit:
+        raise throttles.too_many("Too many password reset requests", row.window_start + WINDOW - now)
+
+
+def request_reset(session: Session, email: str, address: str, settings: GatewaySettings) -> None:
+    """E-mail a reset link (or, to a family never activated, its activation link) when the account can use one."""
+    email, now = normalize_email(email), utcnow()
+    _limit(session, f"reset-email:{email}", PER_EMAIL, now)
+    _limit(session, f"reset-address:{address}", PER_CALLER, now)
+    user = session.scalars(lock_for_update(select(User).where(User.email == email))).first()
+    if user is None:
+        return
+    if user.password_hash is None and user.role == CLIENT:
+        portal.invite(session, user.id, settings)
+    elif user.password_hash is not None and user.active:
+        _send_reset_link(session, user, settings, now)
+
+
+def _send_reset_link(session: Session, user: User, settings: GatewaySettings, now: dt.datetime) -> None:
+    session.execute(update(Invitation).where(Invitation.user_id == user.id, Invitation.purpose == PURPOSE,
+                                             Invitation.used_at.is_(None), Invitation.expires_at > now)
+                    .values(expires_at=now))
+    raw = secrets.token_urlsafe(32)
+    invitation = Invitation(user_id=user.id, purpose=PURPOSE, token_hash=tokens.digest(raw),
+                            expires_at=now + RESET_TTL)
+    session.add(invitation)
+    # The notifications service e-mails the link (like the welcome e-mail's activation link).
+    add_event(session, "account.password_reset_requested", {
+        "user_id": user.id, "email": user.email, "client_ids": list(user.client_ids or []),
+        "reset_url": f"{settings.public_base_url}/reset-password?token={raw}",
+        "expires_at": invitation.expires_at.isoformat()})
+
+
+def complete(session: Session, raw: str, password: str) -> User:
+    """Set the new password of the account a reset link is for; the link is spent and every session ends."""
+    invitation = session.scalars(lock_for_update(select(Invitation).where(
+        Invitation.token_hash == tokens.digest(raw), Invitation.purpose == PURPOSE))).first()
+    now = utcnow()
+    if invitation is None:
+        raise NotFound("This password reset link is not valid; ask for a new one.")
+    user = get_user(session, invitation.user_id, for_update=True)
+    if invitation.used_at is not None or invitation.expires_at <= now or not user.active:
+        raise Gone("This password reset link has expired or was already used; ask for a new one.")
+    invitation.used_at = now
+    user.password_hash = passwords.hash_password(password)
+    tokens.revoke_all(session, user.id)
+    return user
