@@ -6,6 +6,7 @@ schemathesis (tests/e2e/test_schemathesis.py) holds the services to what is writ
 """
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from apispec import APISpec, BasePlugin
@@ -43,6 +44,7 @@ RESPONSES: dict[int, tuple[str, str]] = {
     404: ("NotFound", "A resource named in the path does not exist (or is not the caller's to see)."),
     409: ("Conflict", "The request conflicts with the resource's current state (taken slot, paid invoice, "
                       "a value that must be unique...)."),
+    410: ("Gone", "The link or resource existed but has expired, was used already or was removed."),
     422: ("UnprocessableContent", "Invalid input: `errors` names each field (`client.first_name`) and why."),
     429: ("TooManyRequests", "Too many anonymous writes or failed logins from this address; `Retry-After` says "
                              "when to try again."),
@@ -98,9 +100,19 @@ class ProblemResponses(BasePlugin):
                                       has_path_args=bool(rule.arguments), has_body="requestBody" in operation,
                                       has_query=query)
             responses = operation.setdefault("responses", {})
-            for status in sorted(statuses):
-                responses.pop(status, None)  # flask-smorest's own 422 (an int key) names its JSON error schema
-                responses[str(status)] = RESPONSES[status][0]
+            # What a view declares itself (`@blp.alt_response(410, description=...)`) joins what it is given.
+            declared = {int(code): responses.pop(code) for code in list(responses) if int(code) >= 400}
+            for status in sorted(statuses | set(declared)):
+                responses[str(status)] = _problem(status, declared.get(status))
+
+
+def _problem(status: int, declared: Any) -> str | dict[str, Any]:
+    """The shared response of `status`, or the view's own description of it with the shared content."""
+    if isinstance(declared, dict) and declared.get("description") or status not in RESPONSES:
+        description = (declared or {}).get("description") if isinstance(declared, dict) else None
+        return {"description": description or HTTPStatus(status).phrase,
+                "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    return RESPONSES[status][0]  # flask-smorest's own 422 (a name) describes a JSON body we never send
 
 
 def problem_api(app: Flask) -> Api:

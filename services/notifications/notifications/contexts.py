@@ -61,6 +61,12 @@ def payment_received(data: dict[str, Any], client_name: str, timezone: str, has_
             "paid_on": format_day(data["paid_at"], timezone) if data.get("paid_at") else ""}
 
 
+def password_reset(data: dict[str, Any], timezone: str) -> dict[str, Any]:
+    """account.password_reset_requested: the link and until when it works (an hour: the time matters)."""
+    return {"email": data["email"], "reset_url": data["reset_url"],
+            "expires_when": format_when(data["expires_at"], timezone) if data.get("expires_at") else ""}
+
+
 def invitation(data: dict[str, Any], timezone: str) -> dict[str, Any]:
     """account.invited: the activation link and until when it works."""
     return {"email": data["email"], "activation_url": data["activation_url"],

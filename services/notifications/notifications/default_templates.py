@@ -89,6 +89,12 @@ DEFAULTS: dict[str, tuple[str, str, str | None]] = {
         "invoices in our family portal, and confirm or cancel sessions online.\n\nTo activate your account "
         "({{ email }}), choose a password here:\n{{ activation_url }}\n\nThis link works once and until "
         "{{ expires_on }}. If it has expired, ask the front desk for a new one." + _SIGN_OFF, None),
+    "password_reset": (
+        "Choose a new password for {{ center_name }}",
+        "{{ greeting }}\n\nSomeone, we hope you, asked to choose a new password for your account ({{ email }}) at "
+        "{{ center_name }}.\n\nTo choose a new password, open this link:\n{{ reset_url }}\n\nIt works once, until "
+        "{{ expires_when }}. Every device signed in to your account will be signed out.\n\nIf you did not ask for "
+        "this, ignore this e-mail: your password stays as it is." + _SIGN_OFF, None),
     "staff_cancel_requested": (
         "Cancellation requested: {{ child_name }}, {{ when_short }}",
         "A family asked to cancel a session. Please accept or decline the request in the calendar.\n\n"
@@ -135,6 +141,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
                              "payments": [{"amount": "100.00", "method": "by card"}]},
     "portal_invitation": {"email": "maya@example.org", "activation_url": "https://x.example/activate?token=t",
                           "expires_on": "Wednesday 9 December 2026"},
+    "password_reset": {"email": "maya@example.org", "reset_url": "https://x.example/reset-password?token=t",
+                       "expires_when": "Tuesday 1 December 2026, 10:00 (Europe/Paris)"},
     "staff_cancel_requested": _STAFF_SAMPLE,
     "staff_cancel_withdrawn": _STAFF_SAMPLE,
     "staff_cancelled": _STAFF_SAMPLE,

@@ -76,3 +76,8 @@ def invoice_paid(session: Session, event: Envelope) -> None:
 @handlers.on("account.invited")
 def account_invited(session: Session, event: Envelope) -> None:
     notices.account_invited(session, _settings(), event)
+
+
+@handlers.on("account.password_reset_requested")
+def password_reset_requested(session: Session, event: Envelope) -> None:
+    notices.password_reset_requested(session, _settings(), event)

@@ -135,3 +135,14 @@ def account_invited(session: Session, settings: NotificationsSettings, event: En
     request = Request("portal_invitation", contexts.invitation(data, contact.timezone),
                       client_id=client_ids[0] if client_ids else None)
     send(session, settings, Source.of(event), request, contact)
+
+
+def password_reset_requested(session: Session, settings: NotificationsSettings, event: Envelope) -> None:
+    """E-mail a password reset link to the account's own address (staff or family)."""
+    data = event.data
+    client_ids = data.get("client_ids") or []
+    contact = preferences.for_client(session, client_ids[0] if client_ids else None, settings)
+    contact = Contact(contact.name, data["email"], None, contact.timezone)
+    request = Request("password_reset", contexts.password_reset(data, contact.timezone),
+                      client_id=client_ids[0] if client_ids else None)
+    send(session, settings, Source.of(event), request, contact)
