@@ -12,6 +12,7 @@ import requests
 from flask import Blueprint, Flask, current_app, g, jsonify
 
 from servicekit.auth import PUBLIC, access
+from servicekit.error_docs import RESPONSES, WRITES
 
 from gateway.config import SERVICES
 from gateway.proxy import Upstreams
@@ -79,12 +80,21 @@ def merge(own: dict[str, Any], specs: dict[str, dict[str, Any] | None]) -> dict[
         for section, items in spec.get("components", {}).items():
             components.setdefault(section, {}).update(items)
         for path, item in spec.get("paths", {}).items():
-            paths.setdefault(path, item)
+            paths.setdefault(path, _throttled(item))
         for tag in spec.get("tags", []):
             tags.setdefault(tag["name"], tag)
     doc["tags"] = list(tags.values())
     doc["x-unavailable"] = unavailable
     return doc
+
+
+def _throttled(item: dict[str, Any]) -> dict[str, Any]:
+    """A service's writes may answer 429 here: the proxy limits anonymous writes per address (gateway.throttles)."""
+    for method, operation in item.items():
+        if method in WRITES and isinstance(operation, dict):
+            operation.setdefault("responses", {}).setdefault(
+                "429", {"$ref": f"#/components/responses/{RESPONSES[429][0]}"})
+    return item
 
 
 def _rename_clashes(service: str, spec: dict[str, Any], merged: dict[str, Any]) -> dict[str, Any]:

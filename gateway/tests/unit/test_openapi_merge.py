@@ -34,3 +34,12 @@ def test_an_identical_schema_is_shared_not_duplicated():
     assert "tasks.Shared" not in merged["components"]["schemas"]
     ref = merged["paths"]["/api/v1/tasks"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert ref == {"$ref": "#/components/schemas/Shared"}
+
+
+def test_a_services_writes_may_be_throttled_by_the_proxy_and_its_reads_not():
+    crm = service("/api/v1/clients", "ClientOut", {"type": "object"})
+    crm["paths"]["/api/v1/clients"]["post"] = {"responses": {"201": {"description": "Created"}}}
+    merged = merge(OWN, {"crm": crm})
+    operations = merged["paths"]["/api/v1/clients"]
+    assert operations["post"]["responses"]["429"] == {"$ref": "#/components/responses/TooManyRequests"}
+    assert "429" not in operations["get"]["responses"]
