@@ -1,0 +1,185 @@
+"""The world the policy matrix asks about, built once through the public API as the centre would build it:
+two families with a portal login each, and family A's appointment, series, wait-list entry, quotation (signed),
+task (assigned to one therapist), invoice and delivery-log message; one caller per kind of the policy table."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from .api import eventually
+from .test_spine import mails_to
+
+PASSWORD_OF_ALL = "policy-matrix-2026"
+WEEKDAYS = [{"weekday": day, "start": "09:00", "end": "17:00"} for day in range(5)]
+STAFF_ROLES = {"org": "org_admin", "adm": "admin", "desk": "front_desk", "bill": "biller", "thA": "therapist",
+               "thB": "therapist"}
+ACTIVATION = re.compile(r"/activate\?token=([A-Za-z0-9_\-]+)")
+
+
+class Caller:
+    """One kind of caller: a session of its own (signed in once), answering whatever the API says."""
+
+    def __init__(self, base_url: str, pair: dict[str, Any] | None = None) -> None:
+        self.base = f"{base_url.rstrip('/')}/api/v1"
+        self.session = requests.Session()
+        self.refresh_token: str | None = None
+        self.therapist_id: str | None = None
+        if pair:
+            self._hold(pair)
+
+    def _hold(self, pair: dict[str, Any]) -> None:
+        self.session.headers["Authorization"] = f"Bearer {pair['access_token']}"
+        self.refresh_token = pair["refresh_token"]
+
+    def renew(self) -> None:
+        """A fresh access token from this session's refresh token (after an operation that ended access)."""
+        if self.refresh_token:
+            self._hold(Caller(self.base.removesuffix("/api/v1")).ok(
+                "POST", "/auth/refresh", json={"refresh_token": self.refresh_token}))
+
+    def call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        return self.session.request(method, f"{self.base}{path}", timeout=15, **kwargs)
+
+    def ok(self, method: str, path: str, **kwargs: Any) -> Any:
+        """The JSON of a call that must succeed (building the world)."""
+        resp = self.call(method, path, **kwargs)
+        assert resp.status_code < 300, f"{method} {path}: {resp.status_code} {resp.text}"
+        return resp.json() if resp.content else None
+
+
+@dataclass
+class World:
+    callers: dict[str, Caller]
+    ids: dict[str, str]  # path parameter -> family A's (or the own therapist's) resource
+    overrides: dict[str, dict[str, str]] = field(default_factory=dict)  # operation -> its own path parameters
+    queries: dict[str, dict[str, str]] = field(default_factory=dict)  # operation -> the query it is asked with
+
+    def renew(self) -> None:
+        for caller in self.callers.values():
+            caller.renew()
+
+
+def _login(base_url: str, email: str, password: str) -> Caller:
+    return Caller(base_url, Caller(base_url).ok("POST", "/auth/login", json={"email": email, "password": password}))
+
+
+def _staff(base_url: str, org: Caller) -> dict[str, Caller]:
+    """A staff login per kind, of its own: what the matrix does to its callers (ending their other sessions,
+    starting a second factor) must not touch the demo accounts other tests sign in with. thA and thB are two
+    new therapists (the matrix's appointment and task are thA's)."""
+    callers = {}
+    for kind, role in STAFF_ROLES.items():
+        therapist_id = None
+        if role == "therapist":
+            therapist_id = org.ok("POST", "/therapists", json={
+                "name": f"Policy {kind} {uuid.uuid4().hex[:6]}", "service_codes": ["OT"],
+                "working_hours": WEEKDAYS})["id"]
+        email = f"policy-{kind.lower()}-{uuid.uuid4().hex[:8]}@example.org"
+        org.ok("POST", "/users", json={"email": email, "name": f"Policy {kind}", "role": role,
+                                       "password": PASSWORD_OF_ALL, "therapist_id": therapist_id})
+        # One after another: the gateway bounds how many sign-ins it hashes at once (LOGIN_CONCURRENCY).
+        callers[kind] = _login(base_url, email, PASSWORD_OF_ALL)
+        callers[kind].therapist_id = therapist_id
+    return callers
+
+
+def _family(base_url: str, mail_dir: Path, desk: Caller, name: str) -> tuple[dict[str, Any], str, Caller]:
+    """A client (child) with a guardian who activated the portal invitation: (client, guardian e-mail, caller)."""
+    email = f"policy-{name.lower()}-{uuid.uuid4().hex[:8]}@example.org"
+    client = desk.ok("POST", "/clients", json={"first_name": name, "last_name": "Matrix", "guardians": [
+        {"first_name": "Guardian", "last_name": f"Matrix{name}", "email": email}]})
+    desk.ok("PATCH", f"/clients/{client['id']}", json={"status": "active"})  # an active client's family is invited
+
+    def invitation() -> str | None:
+        for message in mails_to(mail_dir, email):
+            found = ACTIVATION.search(message.get_body(("plain",)).get_content())
+            if found:
+                return found.group(1)
+        return None
+
+    token = eventually(invitation, timeout=30, what=f"the portal invitation to {email}")
+    pair = Caller(base_url).ok("POST", "/auth/activate", json={"token": token, "password": PASSWORD_OF_ALL})
+    return client, email, Caller(base_url, pair)
+
+
+def _free_slots(anon: Caller, therapist_id: str, weeks_ahead: int) -> list[dict[str, Any]]:
+    today = dt.date.today()
+    monday = today + dt.timedelta(days=(7 - today.weekday()) % 7 + 7 * weeks_ahead)
+    return anon.ok("GET", "/slots", params={"service_code": "OT", "therapist_id": therapist_id,
+                                            "from": monday.isoformat(),
+                                            "to": (monday + dt.timedelta(days=4)).isoformat()})
+
+
+def build(base_url: str, mail_dir: Path, admin_email: str, admin_password: str) -> World:
+    """Everything the matrix needs, through the API; waits for what events carry between services."""
+    anon, seeded_owner = Caller(base_url), _login(base_url, admin_email, admin_password)
+    callers = {"anon": anon, **_staff(base_url, seeded_owner)}
+    org, adm, desk = callers["org"], callers["adm"], callers["desk"]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        (client, email, family_a), (_, _, family_b) = pool.map(
+            lambda name: _family(base_url, mail_dir, desk, name), ("Ada", "Ben"))
+    callers.update(famA=family_a, famB=family_b)
+    child, guardian = ({"first_name": "Ada", "last_name": "Matrix"},
+                       {"first_name": "Guardian", "last_name": "MatrixAda", "email": email})
+
+    own_therapist = callers["thA"].therapist_id
+    slots = _free_slots(anon, own_therapist, weeks_ahead=9)
+    booking = {"service_code": "OT", "therapist_id": own_therapist, "client_id": client["id"], "client": child,
+               "guardian": guardian}
+    appointment = desk.ok("POST", "/appointments", json={**booking, "start": slots[0]["start"]})
+    series = desk.ok("POST", "/appointment-series", json={**booking, "start": slots[-1]["start"], "count": 2})
+    entry = family_a.ok("POST", "/waitlist", json={"service_code": "OT", "client_id": client["id"],
+                                                   "client": child, "guardian": guardian})
+
+    package = next(p for p in anon.ok("GET", "/price-list") if p["service_code"] == "OT" and p["kind"] == "package")
+    [opportunity] = eventually(lambda: desk.ok("GET", "/opportunities", params={
+        "appointment_id": appointment["id"]}), what="the opportunity of family A's appointment")
+    quotation = desk.ok("POST", "/quotations", json={"opportunity_id": opportunity["id"], "lines": [
+        {"service_code": "OT", "quantity": 1, "price_item_id": package["id"]}]})
+    desk.ok("POST", f"/quotations/{quotation['id']}/send")
+    family_a.ok("POST", f"/quotations/{quotation['id']}/sign", json={"signer_name": "Guardian MatrixAda",
+                                                                      "signature": "Guardian MatrixAda"})
+    [task] = eventually(lambda: desk.ok("GET", "/tasks", params={"quotation_id": quotation["id"]}),
+                        what="the task of family A's signed quotation")
+    desk.ok("POST", f"/tasks/{task['id']}/assign", json={"therapist_id": own_therapist})
+    eventually(lambda: desk.ok("GET", "/billable-items", params={"client_id": client["id"]}),
+               what="family A's package as a billable item")
+    invoice = desk.ok("POST", "/invoices", json={"client_id": client["id"]})
+    notification = eventually(lambda: next(iter(desk.ok("GET", "/notifications", params={
+        "client_id": client["id"]})), None), what="a message to family A in the delivery log")
+
+    # Things an allowed caller really deletes or ends: each operation gets its own, so the run stays repeatable.
+    far = dt.date.today() + dt.timedelta(days=700)
+    time_off = desk.ok("POST", f"/therapists/{own_therapist}/time-off", json={"date": far.isoformat()})
+    closure = adm.ok("POST", "/closures", json={"date": (far + dt.timedelta(days=1)).isoformat(),
+                                                "reason": "policy matrix"})
+    victim = org.ok("POST", "/users", json={"email": f"policy-staff-{uuid.uuid4().hex[:8]}@example.org",
+                                            "name": "Policy Matrix", "role": "front_desk",
+                                            "password": "policy-matrix-staff-2026"})
+    [family_user] = org.ok("GET", "/users", params={"email": email})
+    kind = adm.ok("GET", "/notification-templates")[0]["kind"]
+    # A second sign-in of family A: the session the matrix asks everyone to end (only A may, everyone else: 404).
+    _login(base_url, email, PASSWORD_OF_ALL)
+    other_session = next(s["id"] for s in family_a.ok("GET", "/users/me/sessions") if not s["current"])
+    service_type = next(t for t in anon.ok("GET", "/service-types") if t["code"] == "OT")
+    ids = {"appointment_id": appointment["id"], "series_id": series["id"], "entry_id": entry["id"],
+           "client_id": client["id"], "therapist_id": own_therapist, "time_off_id": time_off["id"],
+           "closure_id": closure["id"], "opportunity_id": opportunity["id"], "quotation_id": quotation["id"],
+           "task_id": task["id"], "invoice_id": invoice["id"], "notification_id": notification["id"],
+           "user_id": family_user["id"], "kind": kind, "service_type_id": service_type["id"],
+           "item_id": package["id"], "session_id": other_session}
+    # Lists that take a client are asked for family A's: the other family's answer is a refusal, not a filter.
+    of_a = {"client_id": client["id"]}
+    window = {"service_code": "OT", "from": slots[0]["start"][:10], "to": slots[0]["start"][:10]}
+    queries = {"GET /slots": {**window, **of_a}, "GET /calendar": of_a, "GET /invoices": of_a,
+               "GET /payments": of_a, "GET /credits": of_a, "GET /notifications": of_a}
+    overrides = {"POST /users/{user_id}/sessions/end": {"user_id": victim["id"]},
+                 "POST /users/{user_id}/second-factor/reset": {"user_id": victim["id"]}}
+    return World(callers, ids, overrides, queries)

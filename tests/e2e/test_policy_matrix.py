@@ -1,0 +1,92 @@
+"""Least privilege, proven: every operation of the merged OpenAPI × every kind of caller against the policy table
+(tests/e2e/policy.py, DESIGN.md section 1), with real requests for family A's real resources.
+
+A denial must be the table's exact status and must come before any validation: every body sent is invalid (a
+JSON string where the API wants an object or a list), so a 422 where the table says 401/403 is a failure, and an
+allowed caller writes nothing through a body. An allowed caller's answer may be anything but 401/403."""
+from __future__ import annotations
+
+import pytest
+import requests
+
+from . import policy_world
+from .policy import CALLERS, POLICY
+
+PREFIX = "/api/v1"
+METHODS = ("get", "post", "put", "patch", "delete")
+INVALID_BODY = "policy-matrix: not an object"  # valid JSON, wrong type for every request schema
+# Operations after which an allowed caller's access token is refused (they end the caller's other sessions, and
+# with them every access token signed until then): run last, each caller then refreshes its token.
+ENDS_OWN_ACCESS = ("DELETE /users/me/sessions/{session_id}", "POST /users/me/sessions/end-others")
+
+
+@pytest.fixture(scope="module")
+def openapi(system) -> dict:
+    resp = requests.get(f"{system.url}{PREFIX}/openapi.json", timeout=30)
+    assert resp.status_code == 200 and not resp.json()["x-unavailable"], resp.text[:500]
+    return resp.json()
+
+
+def operations(spec: dict) -> dict[str, dict]:
+    """{"GET /clients/{client_id}": the OpenAPI operation} for every path under /api/v1."""
+    return {f"{method.upper()} {path.removeprefix(PREFIX)}": op
+            for path, item in spec["paths"].items() if path.startswith(PREFIX)
+            for method, op in item.items() if method in METHODS}
+
+
+def test_every_operation_has_a_row_in_the_policy_table(openapi):
+    documented = set(operations(openapi))
+    missing, stale = sorted(documented - set(POLICY)), sorted(set(POLICY) - documented)
+    assert not missing and not stale, (
+        f"operations without a row in tests/e2e/policy.py: {missing}; rows naming no operation: {stale}")
+
+
+def _path(operation: str, world: policy_world.World) -> str:
+    path = operation.split(" ", 1)[1]
+    values = {**world.ids, **world.overrides.get(operation, {})}
+    for name in [part[1:-1] for part in path.split("/") if part.startswith("{")]:
+        if name not in values:
+            raise LookupError(f"the policy world has no value for {{{name}}}: give it one in policy_world.py")
+        path = path.replace(f"{{{name}}}", values[name])
+    return path
+
+
+def _order(items: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    # Deletions late: a deleted resource would turn the denials of operations after it into 404s.
+    return sorted(items, key=lambda item: (item[0] in ENDS_OWN_ACCESS, item[0].startswith("DELETE ")))
+
+
+def _verdict(expected: str, status: int) -> str | None:
+    if expected == "ok":
+        return None if status not in (401, 403) else f"unexpected deny {status}"
+    if status == int(expected):
+        return None
+    if status < 400:
+        return f"unexpected allow {status} (table: {expected})"
+    if status in (400, 422):
+        return f"validated before access: {status} (table: {expected})"
+    return f"{status} instead of {expected}"
+
+
+def test_every_caller_gets_what_the_policy_table_says(system, openapi):
+    world = policy_world.build(system.url, system.mail_dir, system.login("org_admin").email,
+                               system.login("org_admin").password)
+    mismatches = []
+    for operation, op in _order([(name, op) for name, op in operations(openapi).items() if name in POLICY]):
+        row = POLICY[operation]
+        try:
+            path = _path(operation, world)
+        except LookupError as exc:
+            mismatches.append(f"{operation}: {exc}")
+            continue
+        body = {"json": INVALID_BODY} if "requestBody" in op else {}
+        query = {"params": world.queries[operation]} if operation in world.queries else {}
+        # Those refused first: an allowed caller's deletion or change must not decide a refusal after it.
+        for caller in sorted(CALLERS, key=lambda kind: row[kind] == "ok"):
+            resp = world.callers[caller].call(operation.split(" ")[0], path, **body, **query)
+            problem = _verdict(row[caller], resp.status_code)
+            if problem:
+                mismatches.append(f"{operation} as {caller}: {problem} — {resp.text[:160]}")
+        if operation in ENDS_OWN_ACCESS:
+            world.renew()
+    assert not mismatches, f"{len(mismatches)} answers differ from tests/e2e/policy.py:\n" + "\n".join(mismatches)
