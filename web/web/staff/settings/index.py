@@ -44,6 +44,8 @@ PAGES = (
                  _l("The e-mails and text messages families receive, in your own words.")),
     SettingsPage("staff.settings_messages", _l("Delivery log"),
                  _l("Every e-mail and text message sent, its status, and resending one that failed.")),
+    SettingsPage("staff.settings_audit", _l("Audit log"),
+                 _l("Who signed in, changed an account, read clinical records, exported or acted on the portal.")),
 )
 
 
