@@ -124,67 +124,89 @@ def _free_slots(anon: Caller, therapist_id: str, weeks_ahead: int) -> list[dict[
 
 def build(base_url: str, mail_dir: Path, admin_email: str, admin_password: str) -> World:
     """Everything the matrix needs, through the API; waits for what events carry between services."""
-    anon, seeded_owner = Caller(base_url), _login(base_url, admin_email, admin_password)
-    callers = {"anon": anon, **_staff(base_url, seeded_owner)}
-    org, adm, desk = callers["org"], callers["adm"], callers["desk"]
+    callers = {"anon": Caller(base_url), **_staff(base_url, _login(base_url, admin_email, admin_password))}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        (client, email, family_a), (_, _, family_b) = pool.map(
-            lambda name: _family(base_url, mail_dir, desk, name), ("Ada", "Ben"))
-    callers.update(famA=family_a, famB=family_b)
-    child, guardian = ({"first_name": "Ada", "last_name": "Matrix"},
-                       {"first_name": "Guardian", "last_name": "MatrixAda", "email": email})
+        (client, email, callers["famA"]), (_, _, callers["famB"]) = pool.map(
+            lambda name: _family(base_url, mail_dir, callers["desk"], name), ("Ada", "Ben"))
+    family = {"client_id": client["id"], "client": {"first_name": "Ada", "last_name": "Matrix"},
+              "guardian": {"first_name": "Guardian", "last_name": "MatrixAda", "email": email}}
+    ids = _schedule(callers, family)
+    ids.update(_sale(callers, client["id"], ids["appointment_id"]))
+    ids.update(_disposables(base_url, callers, email))
+    ids.update(_catalogue(callers))
+    # Lists that take a client are asked for family A's: the other family's answer is a refusal, not a filter.
+    of_a = {"client_id": client["id"]}
+    day = ids.pop("first_day")
+    queries = {"GET /slots": {"service_code": "OT", "from": day, "to": day, **of_a}, "GET /calendar": of_a,
+               "GET /invoices": of_a, "GET /payments": of_a, "GET /credits": of_a, "GET /notifications": of_a}
+    victim = {"user_id": ids.pop("victim_id")}
+    overrides = {"POST /users/{user_id}/sessions/end": victim, "POST /users/{user_id}/second-factor/reset": victim}
+    return World(callers, ids, overrides, queries)
 
-    own_therapist = callers["thA"].therapist_id
-    slots = _free_slots(anon, own_therapist, weeks_ahead=9)
-    booking = {"service_code": "OT", "therapist_id": own_therapist, "client_id": client["id"], "client": child,
-               "guardian": guardian}
+
+def _schedule(callers: dict[str, Caller], family: dict[str, Any]) -> dict[str, str]:
+    """Family A's appointment and series with thA, and its wait-list entry."""
+    desk, therapist_id = callers["desk"], callers["thA"].therapist_id or ""
+    slots = _free_slots(callers["anon"], therapist_id, weeks_ahead=9)
+    booking = {"service_code": "OT", "therapist_id": therapist_id, **family}
     appointment = desk.ok("POST", "/appointments", json={**booking, "start": slots[0]["start"]})
     series = desk.ok("POST", "/appointment-series", json={**booking, "start": slots[-1]["start"], "count": 2})
-    entry = family_a.ok("POST", "/waitlist", json={"service_code": "OT", "client_id": client["id"],
-                                                   "client": child, "guardian": guardian})
+    entry = callers["famA"].ok("POST", "/waitlist", json={"service_code": "OT", **family})
+    return {"appointment_id": appointment["id"], "series_id": series["id"], "entry_id": entry["id"],
+            "client_id": family["client_id"], "therapist_id": therapist_id, "first_day": slots[0]["start"][:10]}
 
-    package = next(p for p in anon.ok("GET", "/price-list") if p["service_code"] == "OT" and p["kind"] == "package")
+
+def _sale(callers: dict[str, Caller], client_id: str, appointment_id: str) -> dict[str, str]:
+    """The spine for family A: opportunity, a package quotation they signed, its task (assigned to thA), the
+    invoice of the package, and a message in the delivery log."""
+    desk, family_a = callers["desk"], callers["famA"]
+    package = next(p for p in callers["anon"].ok("GET", "/price-list")
+                   if p["service_code"] == "OT" and p["kind"] == "package")
     [opportunity] = eventually(lambda: desk.ok("GET", "/opportunities", params={
-        "appointment_id": appointment["id"]}), what="the opportunity of family A's appointment")
-    quotation = desk.ok("POST", "/quotations", json={"opportunity_id": opportunity["id"], "lines": [
-        {"service_code": "OT", "quantity": 1, "price_item_id": package["id"]}]})
+        "appointment_id": appointment_id}), what="the opportunity of family A's appointment")
+    draft = {"opportunity_id": opportunity["id"], "lines": [
+        {"service_code": "OT", "quantity": 1, "price_item_id": package["id"]}]}
+
+    def quote() -> dict[str, Any] | None:  # sales learns of the opportunity from crm's event
+        resp = desk.call("POST", "/quotations", json=draft)
+        return resp.json() if resp.status_code == 201 else None
+
+    quotation = eventually(quote, what="a quotation on family A's opportunity")
     desk.ok("POST", f"/quotations/{quotation['id']}/send")
     family_a.ok("POST", f"/quotations/{quotation['id']}/sign", json={"signer_name": "Guardian MatrixAda",
                                                                       "signature": "Guardian MatrixAda"})
     [task] = eventually(lambda: desk.ok("GET", "/tasks", params={"quotation_id": quotation["id"]}),
                         what="the task of family A's signed quotation")
-    desk.ok("POST", f"/tasks/{task['id']}/assign", json={"therapist_id": own_therapist})
-    eventually(lambda: desk.ok("GET", "/billable-items", params={"client_id": client["id"]}),
+    desk.ok("POST", f"/tasks/{task['id']}/assign", json={"therapist_id": callers["thA"].therapist_id})
+    eventually(lambda: desk.ok("GET", "/billable-items", params={"client_id": client_id}),
                what="family A's package as a billable item")
-    invoice = desk.ok("POST", "/invoices", json={"client_id": client["id"]})
+    invoice = desk.ok("POST", "/invoices", json={"client_id": client_id})
     notification = eventually(lambda: next(iter(desk.ok("GET", "/notifications", params={
-        "client_id": client["id"]})), None), what="a message to family A in the delivery log")
+        "client_id": client_id})), None), what="a message to family A in the delivery log")
+    return {"opportunity_id": opportunity["id"], "quotation_id": quotation["id"], "task_id": task["id"],
+            "invoice_id": invoice["id"], "notification_id": notification["id"], "item_id": package["id"]}
 
-    # Things an allowed caller really deletes or ends: each operation gets its own, so the run stays repeatable.
+
+def _disposables(base_url: str, callers: dict[str, Caller], email: str) -> dict[str, str]:
+    """What an allowed caller really deletes or ends, one for the run: thA's day off, a closure, a staff account
+    (its sessions ended, its second factor reset) and family A's second session."""
     far = dt.date.today() + dt.timedelta(days=700)
-    time_off = desk.ok("POST", f"/therapists/{own_therapist}/time-off", json={"date": far.isoformat()})
-    closure = adm.ok("POST", "/closures", json={"date": (far + dt.timedelta(days=1)).isoformat(),
-                                                "reason": "policy matrix"})
-    victim = org.ok("POST", "/users", json={"email": f"policy-staff-{uuid.uuid4().hex[:8]}@example.org",
-                                            "name": "Policy Matrix", "role": "front_desk",
-                                            "password": "policy-matrix-staff-2026"})
-    [family_user] = org.ok("GET", "/users", params={"email": email})
-    kind = adm.ok("GET", "/notification-templates")[0]["kind"]
-    # A second sign-in of family A: the session the matrix asks everyone to end (only A may, everyone else: 404).
+    time_off = callers["desk"].ok("POST", f"/therapists/{callers['thA'].therapist_id}/time-off",
+                                  json={"date": far.isoformat()})
+    closure = callers["adm"].ok("POST", "/closures", json={"date": (far + dt.timedelta(days=1)).isoformat(),
+                                                           "reason": "policy matrix"})
+    victim = callers["org"].ok("POST", "/users", json={
+        "email": f"policy-staff-{uuid.uuid4().hex[:8]}@example.org", "name": "Policy Matrix", "role": "front_desk",
+        "password": PASSWORD_OF_ALL})
+    [family_user] = callers["org"].ok("GET", "/users", params={"email": email})
+    # Only family A may end it; for everyone else another person's session does not exist (404).
     _login(base_url, email, PASSWORD_OF_ALL)
-    other_session = next(s["id"] for s in family_a.ok("GET", "/users/me/sessions") if not s["current"])
-    service_type = next(t for t in anon.ok("GET", "/service-types") if t["code"] == "OT")
-    ids = {"appointment_id": appointment["id"], "series_id": series["id"], "entry_id": entry["id"],
-           "client_id": client["id"], "therapist_id": own_therapist, "time_off_id": time_off["id"],
-           "closure_id": closure["id"], "opportunity_id": opportunity["id"], "quotation_id": quotation["id"],
-           "task_id": task["id"], "invoice_id": invoice["id"], "notification_id": notification["id"],
-           "user_id": family_user["id"], "kind": kind, "service_type_id": service_type["id"],
-           "item_id": package["id"], "session_id": other_session}
-    # Lists that take a client are asked for family A's: the other family's answer is a refusal, not a filter.
-    of_a = {"client_id": client["id"]}
-    window = {"service_code": "OT", "from": slots[0]["start"][:10], "to": slots[0]["start"][:10]}
-    queries = {"GET /slots": {**window, **of_a}, "GET /calendar": of_a, "GET /invoices": of_a,
-               "GET /payments": of_a, "GET /credits": of_a, "GET /notifications": of_a}
-    overrides = {"POST /users/{user_id}/sessions/end": {"user_id": victim["id"]},
-                 "POST /users/{user_id}/second-factor/reset": {"user_id": victim["id"]}}
-    return World(callers, ids, overrides, queries)
+    other_session = next(s["id"] for s in callers["famA"].ok("GET", "/users/me/sessions") if not s["current"])
+    return {"time_off_id": time_off["id"], "closure_id": closure["id"], "victim_id": victim["id"],
+            "user_id": family_user["id"], "session_id": other_session}
+
+
+def _catalogue(callers: dict[str, Caller]) -> dict[str, str]:
+    service_type = next(t for t in callers["anon"].ok("GET", "/service-types") if t["code"] == "OT")
+    return {"service_type_id": service_type["id"],
+            "kind": callers["adm"].ok("GET", "/notification-templates")[0]["kind"]}

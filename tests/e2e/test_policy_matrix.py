@@ -2,8 +2,9 @@
 (tests/e2e/policy.py, DESIGN.md section 1), with real requests for family A's real resources.
 
 A denial must be the table's exact status and must come before any validation: every body sent is invalid (a
-JSON string where the API wants an object or a list), so a 422 where the table says 401/403 is a failure, and an
-allowed caller writes nothing through a body. An allowed caller's answer may be anything but 401/403."""
+JSON string where the API wants an object or a list) and so is one query parameter where the operation takes
+any, so a 422 where the table says 401/403 is a failure, and an allowed caller writes nothing through a body.
+An allowed caller's answer may be anything but 401/403."""
 from __future__ import annotations
 
 import pytest
@@ -17,6 +18,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 INVALID_BODY = "policy-matrix: not an object"  # valid JSON, wrong type for every request schema
 # Operations after which an allowed caller's access token is refused (they end the caller's other sessions, and
 # with them every access token signed until then): run last, each caller then refreshes its token.
+LINK_TOKENS = ("token", "access_token")  # query parameters that carry a link's secret
 ENDS_OWN_ACCESS = ("DELETE /users/me/sessions/{session_id}", "POST /users/me/sessions/end-others")
 
 
@@ -56,6 +58,23 @@ def _order(items: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
     return sorted(items, key=lambda item: (item[0] in ENDS_OWN_ACCESS, item[0].startswith("DELETE ")))
 
 
+def _invalid_query(op: dict) -> dict[str, str]:
+    """One query parameter with a value its schema refuses (nothing when the operation takes none).
+
+    Not a link's token: that is the caller's credential (a wrong one is a 401 whoever is signed in), not input."""
+    for parameter in op.get("parameters", []):
+        credential = parameter.get("name") in LINK_TOKENS
+        schema = parameter.get("schema", {}) if parameter.get("in") == "query" and not credential else {}
+        kinds = schema.get("type") if isinstance(schema.get("type"), list) else [schema.get("type")]
+        if "integer" in kinds or "number" in kinds:
+            return {parameter["name"]: "not-a-number"}
+        if schema.get("format") in ("uuid", "date", "date-time") or "enum" in schema:
+            return {parameter["name"]: "not-one-of-those"}
+        if "maxLength" in schema:
+            return {parameter["name"]: "x" * (schema["maxLength"] + 1)}
+    return {}
+
+
 def _verdict(expected: str, status: int) -> str | None:
     if expected == "ok":
         return None if status not in (401, 403) else f"unexpected deny {status}"
@@ -80,7 +99,8 @@ def test_every_caller_gets_what_the_policy_table_says(system, openapi):
             mismatches.append(f"{operation}: {exc}")
             continue
         body = {"json": INVALID_BODY} if "requestBody" in op else {}
-        query = {"params": world.queries[operation]} if operation in world.queries else {}
+        # Asked for family A's client, a list decides whose it is from its query: only that query is valid then.
+        query = {"params": world.queries.get(operation) or _invalid_query(op)}
         # Those refused first: an allowed caller's deletion or change must not decide a refusal after it.
         for caller in sorted(CALLERS, key=lambda kind: row[kind] == "ok"):
             resp = world.callers[caller].call(operation.split(" ")[0], path, **body, **query)

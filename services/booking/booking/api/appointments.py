@@ -43,19 +43,19 @@ def get_appointment(appointment_id):
     return appointments.get_appointment(request_session(), str(appointment_id), current_principal())
 
 
+def _visible(principal: Principal, appointment_id: str) -> None:
+    """403 for an appointment the caller may not see: decided before the body or query is read."""
+    appointments.get_appointment(request_session(), appointment_id, principal)
+
+
 @blp.route("/appointments/<uuid:appointment_id>/history", methods=["GET"])
 @access(FRONT_DESK, THERAPIST, CLIENT)
+@row_access(_visible)
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, HistoryOut(many=True))
 def history(args, appointment_id):
     session = request_session()
-    appointments.get_appointment(session, str(appointment_id), current_principal())
     return paginate(session, journal.history(str(appointment_id)), args["limit"], args["cursor"])
-
-
-def _visible(principal: Principal, appointment_id: str) -> None:
-    """403 for an appointment the caller may not see: decided before the body is read."""
-    appointments.get_appointment(request_session(), appointment_id, principal)
 
 
 def _act(appointment_id, action: str | None, reason: str | None = None):
