@@ -17,8 +17,8 @@ def test_a_clinical_read_and_a_signature_by_link_are_recorded_and_found_by_the_o
     anonymous = Api(system.url)
     therapist = next(t for t in anonymous.get("/therapists").json() if "PT" in t["service_codes"])
     monday = monday_in(5)
-    slot = anonymous.get("/slots", params={"service_code": "PT", "from": monday.isoformat(), "therapist_id":
-                                           therapist["id"], "to": (monday + dt.timedelta(days=4)).isoformat()}).json()[-1]
+    week = {"from": monday.isoformat(), "to": (monday + dt.timedelta(days=4)).isoformat()}
+    slot = anonymous.get("/slots", params={"service_code": "PT", "therapist_id": therapist["id"], **week}).json()[-1]
     family = f"audit-{uuid.uuid4().hex[:8]}"
     booked = anonymous.post("/appointments", json={
         "service_code": "PT", "start": slot["start"], "therapist_id": therapist["id"],

@@ -8,16 +8,19 @@ import threading
 import uuid
 
 import pytest
-from sqlalchemy import select, text
 from flask import Flask
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from werkzeug.serving import make_server
 
-from gateway import audit_log
+from servicekit import migrations
+from servicekit.db import Database
+
+from gateway import audit, audit_log
 from gateway.config import SERVICES
 from gateway.models import AuditEvent
 
-from ..helpers import PASSWORD, FakeService, bearer, email, login, make_user
+from ..helpers import PASSWORD, FakeService, bearer, login, make_user
 
 
 @pytest.fixture(scope="module")
@@ -143,10 +146,11 @@ def test_the_search_filters_by_actor_action_outcome_subject_and_day_newest_first
                       headers=owner).json == []  # a prefix is whole words: "auth", not "auth.log"
     subject = client.get("/api/v1/audit-events", query_string={"subject_id": user.id}, headers=owner).json
     assert [r["actor_id"] for r in subject] == [user.id]
-    today = dt.date.today()
-    later = client.get("/api/v1/audit-events", query_string={"actor": user.email, "from": str(today + dt.timedelta(days=2))},
-                       headers=owner).json
-    assert later == []
+    after = str(dt.date.today() + dt.timedelta(days=2))
+    assert client.get("/api/v1/audit-events", query_string={"actor": user.email, "from": after}, headers=owner).json == []
+    before = str(dt.date.today() - dt.timedelta(days=2))
+    assert len(client.get("/api/v1/audit-events", query_string={"actor": user.email, "from": before, "to": after},
+                          headers=owner).json) == 2
     paged = client.get("/api/v1/audit-events", query_string={"actor": user.email, "limit": 1}, headers=owner)
     assert len(paged.json) == 1 and paged.headers["X-Next-Cursor"]
     second = client.get("/api/v1/audit-events", query_string={"actor": user.email, "limit": 1,
@@ -268,3 +272,31 @@ def test_a_line_cannot_be_changed_or_deleted_but_the_purge_removes_old_ones(db, 
     with pytest.raises(DBAPIError, match="append-only"):  # the purge's permission ended with its transaction
         with db.transaction() as s:
             s.execute(text("DELETE FROM audit_events WHERE subject_id = :id"), {"id": recent_id})
+
+
+def test_a_clinical_read_that_cannot_be_recorded_is_refused_but_a_done_write_keeps_its_answer(client, tokens,
+                                                                                               monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the audit table is away")
+
+    monkeypatch.setattr(audit, "event_for", broken)
+    therapist = tokens.headers("therapist")
+    read = client.get(f"/api/v1/clients/{uuid.uuid4()}", headers=therapist)
+    assert read.status_code == 503 and read.headers["Retry-After"] == "5"
+    assert "body" not in (read.json or {})  # the upstream's answer did not leave
+    done = client.post(f"/api/v1/appointments/{uuid.uuid4()}/confirm", json={}, headers=tokens.headers("client"))
+    assert done.status_code == 201  # the effect happened: its answer is not replaced
+
+
+def test_on_sqlite_a_line_cannot_be_changed_either(spec, tmp_path):
+    url = f"sqlite:///{tmp_path}/gateway.db"
+    migrations.upgrade(spec.package_dir, url)
+    database = Database(url, "gateway")
+    try:
+        with database.transaction() as s:
+            s.add(AuditEvent(action="auth.login", outcome="failure", detail={}))
+        with pytest.raises(DBAPIError, match="append-only"):
+            with database.transaction() as s:
+                s.execute(text("UPDATE audit_events SET outcome = 'success'"))
+    finally:
+        database.dispose()
