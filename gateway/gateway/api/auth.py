@@ -113,6 +113,8 @@ def logout(data):
 @access(PUBLIC)
 @blp.arguments(ActivateIn)
 @blp.response(200, TokenPairOut)
+@blp.alt_response(404, description="The activation link is not valid")
+@blp.alt_response(410, description="The activation link has expired or was already used")
 def activate(data):
     with unit_of_work() as session:
         user = portal.activate(session, data["token"], data["password"])
@@ -135,6 +137,8 @@ def request_password_reset(data):
 @blp.arguments(PasswordResetCompleteIn)
 @blp.response(200, TokenPairOut)
 @blp.alt_response(204, description="Password set; the account signs in with its second factor (not signed in)")
+@blp.alt_response(404, description="The password reset link is not valid")
+@blp.alt_response(410, description="The password reset link has expired or was already used")
 def complete_password_reset(data):
     """Set a new password with the link's token: every session ends; signed in unless a second factor is needed."""
     settings = current_settings()

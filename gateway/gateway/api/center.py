@@ -42,6 +42,7 @@ def replace_center(data):
 @access(PUBLIC)
 @blp.response(200, {"type": "string", "format": "binary"}, content_type="image/png",
               description="The logo (PNG or JPEG)")
+@blp.alt_response(404, description="The centre has no logo")
 def get_logo():
     """The centre's logo image."""
     content, content_type, digest = center.stored_logo(request_session())
