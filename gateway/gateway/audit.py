@@ -67,6 +67,11 @@ class Rule:
     def url(self) -> str:
         return (API + self.path if self.api else self.path).replace("{", "<").replace("}", ">")
 
+    @property
+    def reads_body(self) -> bool:
+        """Only the gateway's own endpoints have a body worth a look (a forwarded one is never parsed here)."""
+        return self.actor_email_from_body or self.actor_from_refresh_token or self.detail is not None
+
 
 def _login_detail(body: dict[str, Any], answer: Response) -> dict[str, Any]:
     """A right password whose sign-in still needs its second step (202) says which: "code" or "enrol"."""
@@ -168,8 +173,8 @@ SECRET_PARAMETERS = frozenset({"token"})
 
 
 def route_map(rules: tuple[Rule, ...] = RULES) -> Map:
-    """A werkzeug map of the rules (the same matching Flask does), each route's endpoint its rule's index."""
-    return Map([Route(rule.url, methods=[rule.method], endpoint=index) for index, rule in enumerate(rules)],
+    """A werkzeug map of the rules (the same matching Flask does), each route's endpoint its rule."""
+    return Map([Route(rule.url, methods=[rule.method], endpoint=rule) for rule in rules],
                strict_slashes=False, merge_slashes=False)
 
 
@@ -178,10 +183,10 @@ def match(adapter: MapAdapter, method: str, path: str) -> tuple[Rule, dict[str, 
     if method in ("HEAD", "OPTIONS"):
         return None
     try:
-        index, params = adapter.match(path, method)
+        rule, params = adapter.match(path, method)
     except HTTPException:  # no rule, wrong method, or a redirect werkzeug would suggest: not audited
         return None
-    return RULES[index], {k: str(v) for k, v in params.items()}
+    return rule, {k: str(v) for k, v in params.items()}
 
 
 def _json(response: Response) -> dict[str, Any]:
@@ -216,7 +221,7 @@ def _subject(rule: Rule, params: dict[str, str], response: Response) -> str | No
 
 def event_for(rule: Rule, params: dict[str, str], response: Response) -> AuditEvent:
     """The row one request makes (not yet stored)."""
-    principal, body = current_principal(), _body() if request.is_json else {}
+    principal, body = current_principal(), _body() if rule.reads_body and request.is_json else {}
     by_link = principal.is_anonymous and (not rule.api or "access_token" in request.args)
     action = _account_change_action(body) if rule.action == ACCOUNT_CHANGE else rule.action
     subject_type, subject_id = rule.subject_type, _subject(rule, params, response)

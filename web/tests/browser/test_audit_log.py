@@ -46,6 +46,10 @@ def test_the_owner_finds_a_refused_sign_in_filters_it_and_downloads_it(open_page
     page.get_by_role("button", name="Filter", exact=True).click()
     expect(page.locator("[data-test=no-audit-events]")).to_be_visible()
 
+    assert page.goto(f"{LOG}?from=2026-05-02&to=2026-05-01").status == 422  # the gateway's refusal, beside "Until"
+    expect(page.locator("[data-errors-for=to]")).to_contain_text("Must not be before 'from'.")
+    expect(page.get_by_label("Until", exact=True)).to_have_attribute("aria-invalid", "true")
+
     french = open_page(locale="fr-FR")
     sign_in(french, system.login("org_admin"))
     french.goto(f"{LOG}?actor={tried}")
