@@ -4,7 +4,8 @@
 A denial must be the table's exact status and must come before any validation: every body sent is invalid (a
 JSON string where the API wants an object or a list) and so is one query parameter where the operation takes
 any, so a 422 where the table says 401/403 is a failure, and an allowed caller writes nothing through a body.
-An allowed caller's answer may be anything but 401/403."""
+An allowed caller's answer may be anything but 401/403 — and an answer to someone with no part in family A's
+client (anonymous, the other therapist, the other family) never holds that client's id (a filtered list)."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +21,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 INVALID_BODY = "policy-matrix: not an object"  # valid JSON, wrong type for every request schema
 # Operations after which an allowed caller's access token is refused (they end the caller's other sessions, and
 # with them every access token signed until then): run last, each caller then refreshes its token.
+OUTSIDERS = ("anon", "thB", "famB")  # no part in family A's client: its id is in no answer of theirs
 LINK_TOKENS = ("token", "access_token")  # query parameters that carry a link's secret
 ENDS_OWN_ACCESS = ("DELETE /users/me/sessions/{session_id}", "POST /users/me/sessions/end-others")
 
@@ -77,6 +79,13 @@ def _invalid_query(op: dict) -> dict[str, str]:
     return {}
 
 
+def _leak(world: policy_world.World, caller: str, resp: requests.Response) -> str | None:
+    """Allowed to ask is not allowed to see: whoever has no part in family A's client never gets its id back."""
+    if caller in OUTSIDERS and resp.status_code < 300 and world.ids["client_id"] in resp.text:
+        return f"shows family A's client ({resp.status_code})"
+    return None
+
+
 def _verdict(expected: str, status: int) -> str | None:
     if expected == "ok":
         return None if status not in (401, 403) else f"unexpected deny {status}"
@@ -115,7 +124,7 @@ def _ask_everyone(pool: ThreadPoolExecutor, world: policy_world.World, operation
     for group in ([c for c in CALLERS if row[c] != "ok"], [c for c in CALLERS if row[c] == "ok"]):
         answers = pool.map(lambda caller: world.callers[caller].call(method, path, **body, **query), group)
         for caller, resp in zip(group, answers):
-            problem = _verdict(row[caller], resp.status_code)
+            problem = _verdict(row[caller], resp.status_code) or _leak(world, caller, resp)
             if problem:
                 mismatches.append(f"{operation} as {caller}: {problem} — {resp.text[:160]}")
     return mismatches
