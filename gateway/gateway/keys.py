@@ -1,12 +1,13 @@
 """The gateway's Ed25519 signing keys. `python -m gateway.keys <dir>` writes private.pem / public.pem if missing."""
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from servicekit import keyfiles
 
 
 def _public_pem(key: Ed25519PrivateKey) -> str:
@@ -28,23 +29,9 @@ def public_key_of(private_pem: str) -> str:
     return _public_pem(key)
 
 
-def _write_new(path: Path, text: str, mode: int) -> None:
-    # O_EXCL: never overwrite a key another process has just written; the mode applies at creation.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-
-
 def ensure_keys(directory: Path) -> tuple[Path, Path]:
     """Create `private.pem` (0600) and `public.pem` in `directory` unless they exist; returns both paths."""
-    directory.mkdir(parents=True, exist_ok=True)
-    private, public = directory / "private.pem", directory / "public.pem"
-    if not private.exists():
-        _write_new(private, new_private_key(), 0o600)
-        public.unlink(missing_ok=True)  # a public key without its private half is useless
-    if not public.exists():
-        _write_new(public, public_key_of(private.read_text()), 0o644)
-    return private, public
+    return keyfiles.ensure_pair(directory / "private.pem", directory / "public.pem", new_private_key, public_key_of)
 
 
 def main(argv: list[str]) -> int:

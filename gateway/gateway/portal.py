@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from servicekit import sealing
 from servicekit.auth import CLIENT
 from servicekit.db import lock_for_update, utcnow
 from servicekit.errors import Conflict, Gone, NotFound
@@ -74,7 +75,9 @@ def invite(session: Session, user_id: str, settings: GatewaySettings) -> dict[st
     # The notifications service e-mails the link (the welcome e-mail).
     add_event(session, "account.invited", {
         "user_id": user.id, "email": user.email, "client_ids": list(user.client_ids or []),
-        "activation_url": f"{settings.public_base_url}/activate?token={raw}",
+        # Sealed: only the notifications service opens it (no usable link in the outbox or the broker).
+        "activation_url": sealing.seal(f"{settings.public_base_url}/activate?token={raw}",
+                                       settings.link_sealing_public_key),
         "expires_at": invitation.expires_at.isoformat()})
     return {"sent_to": user.email, "expires_at": invitation.expires_at}
 

@@ -17,6 +17,7 @@ import secrets
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from servicekit import sealing
 from servicekit.auth import CLIENT
 from servicekit.db import lock_for_update, utcnow
 from servicekit.errors import Gone, NotFound
@@ -67,7 +68,9 @@ def _send_reset_link(session: Session, user: User, settings: GatewaySettings, no
     # The notifications service e-mails the link (like the welcome e-mail's activation link).
     add_event(session, "account.password_reset_requested", {
         "user_id": user.id, "email": user.email, "client_ids": list(user.client_ids or []),
-        "reset_url": f"{settings.public_base_url}/reset-password?token={raw}",
+        # Sealed: only the notifications service opens it (no usable link in the outbox or the broker).
+        "reset_url": sealing.seal(f"{settings.public_base_url}/reset-password?token={raw}",
+                                  settings.link_sealing_public_key),
         "expires_at": invitation.expires_at.isoformat()})
 
 

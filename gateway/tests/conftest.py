@@ -25,3 +25,9 @@ def cheap_password_hashing():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
         yield
+
+
+@pytest.fixture(scope="module", autouse=True)
+def link_sealing(sealing_env):
+    """Event handlers read their settings (the sealing keys among them) from the environment."""
+    yield sealing_env

@@ -10,7 +10,7 @@ from werkzeug.serving import make_server
 
 from gateway import passwords
 from gateway.models import User
-from servicekit.testing.events import event, outbox_events  # noqa: F401 - re-exported for the tests
+from servicekit.testing.events import event, opened, outbox_events  # noqa: F401 - re-exported for the tests
 
 PASSWORD = "correct horse battery"
 

@@ -34,6 +34,19 @@ class RecordingEnviron(dict):
         return super().__contains__(key)
 
 
+def with_local_keys(env: dict[str, str], directory: Path) -> dict[str, str]:
+    """`env` with each key-file variable naming a real key of its kind in `directory` (the deployment files name
+    mounted secrets, which do not exist here)."""
+    from gateway import keys
+    from servicekit import sealing
+
+    jwt_private, jwt_public = keys.ensure_keys(directory)
+    sealing_private, sealing_public = sealing.ensure_keys(directory)
+    local = {"JWT_PRIVATE_KEY_FILE": jwt_private, "JWT_PUBLIC_KEY_FILE": jwt_public,
+             "LINK_SEALING_PRIVATE_KEY_FILE": sealing_private, "LINK_SEALING_PUBLIC_KEY_FILE": sealing_public}
+    return {name: str(local[name]) if name in local else value for name, value in env.items()}
+
+
 def variables_read(component: Component, env: dict[str, str], monkeypatch) -> set[str]:
     """Every environment variable the component's settings and gunicorn settings read, given `env`."""
     from servicekit.gunicorn_conf import gunicorn_settings

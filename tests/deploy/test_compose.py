@@ -13,9 +13,9 @@ import yaml
 
 from devstack.topology import ALL, COMPONENTS, GATEWAY, ROOT, SERVICES, WEB
 
-from gateway.keys import new_private_key, public_key_of
 
-from .code import entry_module, module_exists, package_data_gaps, process_name, relative, variables_read
+from .code import (entry_module, module_exists, package_data_gaps, process_name, relative, variables_read,
+                   with_local_keys)
 
 COMPOSE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "deploy" / "docker" / "Dockerfile"
@@ -144,9 +144,13 @@ def test_no_secret_is_written_in_the_compose_file(compose):
             for password in re.findall(r"://[^:/@]+:([^@]*)@", value):
                 assert re.fullmatch(r"\$\{[A-Z_]+[^}]*\}", password), f"{name}: password in {key}"
     assert "JWT_PRIVATE_KEY" not in (compose["services"]["gateway-api"]["environment"])
-    assert set(compose["secrets"]) == {"jwt_private_key", "jwt_public_key"}
+    assert set(compose["secrets"]) == {"jwt_private_key", "jwt_public_key", "link_sealing_private_key",
+                                       "link_sealing_public_key"}
     holders = {n for n, s in compose["services"].items() if "jwt_private_key" in s.get("secrets", [])}
     assert holders == {"gateway-migrate", "gateway-api", "gateway-consumer", "gateway-relay"}
+    # Only the processes that open sealed personal links hold the key that opens them.
+    openers = {n for n, s in compose["services"].items() if "link_sealing_private_key" in s.get("secrets", [])}
+    assert openers == {"notifications-consumer", "notifications-dispatcher"}
 
 
 def interpolated(value: str) -> str:
@@ -156,19 +160,12 @@ def interpolated(value: str) -> str:
 
 
 def test_every_variable_given_to_a_service_is_read_by_its_settings(compose, monkeypatch, tmp_path):
-    private = new_private_key()
-    (tmp_path / "private.pem").write_text(private)
-    key = tmp_path / "public.pem"
-    key.write_text(public_key_of(private))
     for component in ALL:
-        env = dict(compose["services"][process_name(component, "web")]["environment"])
-        env = {k: interpolated(str(v)) for k, v in env.items()}
-        if "JWT_PUBLIC_KEY_FILE" in env:
-            env["JWT_PUBLIC_KEY_FILE"] = str(key)
-        if "JWT_PRIVATE_KEY_FILE" in env:
-            env["JWT_PRIVATE_KEY_FILE"] = str(tmp_path / "private.pem")
-        unread = set(env) - variables_read(component, env, monkeypatch) - {"PROMETHEUS_MULTIPROC_DIR"}
-        assert not unread, f"{component.name} never reads {sorted(unread)}"
+        for role in component.roles:
+            env = dict(compose["services"][process_name(component, role)]["environment"])
+            env = with_local_keys({k: interpolated(str(v)) for k, v in env.items()}, tmp_path)
+            unread = set(env) - variables_read(component, env, monkeypatch) - {"PROMETHEUS_MULTIPROC_DIR"}
+            assert not unread, f"{component.name}-{role} never reads {sorted(unread)}"
 
 
 def test_postgres_init_creates_a_role_and_database_for_every_component(compose):

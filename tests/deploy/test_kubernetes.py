@@ -14,7 +14,7 @@ import yaml
 from devstack.topology import ALL, GATEWAY, ROOT, SERVICES, WEB
 from servicekit.messaging.topology import Topology
 
-from .code import COMPONENTS_BY_NAME, entry_module, module_exists, process_name, variables_read
+from .code import COMPONENTS_BY_NAME, entry_module, module_exists, process_name, variables_read, with_local_keys
 
 K8S = ROOT / "deploy" / "k8s"
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
@@ -144,16 +144,11 @@ def test_pods_run_as_non_root_on_a_read_only_root_with_writable_tmp_and_metrics(
         assert config["JWT_PUBLIC_KEY_FILE"].rsplit("/", 1)[0] in mounts
 
 
-def test_every_variable_a_pod_gets_is_read_by_its_settings(rendered, monkeypatch, keypair, tmp_path):
+def test_every_variable_a_pod_gets_is_read_by_its_settings(rendered, monkeypatch, tmp_path):
     config = by_kind(rendered, "ConfigMap")["therapy-config"]["data"]
-    (tmp_path / "public.pem").write_text(keypair.public_pem)
-    (tmp_path / "private.pem").write_text(keypair.private_pem)
     read_by_someone: set[str] = set()
     for obj, container in containers(rendered):
-        env = {**config, **{e["name"]: e.get("value", "x1") for e in container["env"]},
-               "JWT_PUBLIC_KEY_FILE": str(tmp_path / "public.pem")}
-        if "JWT_PRIVATE_KEY_FILE" in env:
-            env["JWT_PRIVATE_KEY_FILE"] = str(tmp_path / "private.pem")
+        env = with_local_keys({**config, **{e["name"]: e.get("value", "x1") for e in container["env"]}}, tmp_path)
         read = variables_read(component_of(obj), env, monkeypatch)
         own = {e["name"] for e in container["env"]} - {"DB_PASSWORD", "SERVICE"}  # only compose the URL and commands
         assert own <= read, f"{obj['metadata']['name']} never reads {sorted(own - read)}"

@@ -91,6 +91,7 @@ class Settings:
     jwt_issuer: str = "therapy-gateway"
     jwt_audience: str = "therapy-api"
     access_token_max_ttl: int = MAX_ACCESS_LIFETIME  # every service refuses access tokens meant to live longer
+    link_sealing_public_key: str | None = None  # personal links put in events are sealed to it (servicekit.sealing)
     center_name: str = "Sunny Steps Therapy Center"
     center_timezone: str = "Europe/Paris"
     currency: str = "EUR"
@@ -121,6 +122,7 @@ class Settings:
             jwt_issuer=env_str("JWT_ISSUER", cls.jwt_issuer),
             jwt_audience=env_str("JWT_AUDIENCE", cls.jwt_audience),
             access_token_max_ttl=env_int("ACCESS_TOKEN_MAX_TTL", cls.access_token_max_ttl),
+            link_sealing_public_key=read_key("LINK_SEALING_PUBLIC_KEY", "LINK_SEALING_PUBLIC_KEY_FILE"),
             center_name=env_str("CENTER_NAME", cls.center_name),
             center_timezone=env_str("CENTER_TIMEZONE", cls.center_timezone),
             currency=env_str("CURRENCY", cls.currency),

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from servicekit import sealing
 from servicekit.auth import Principal
 from servicekit.center import Center
 from servicekit.db import utcnow
@@ -85,7 +86,8 @@ def issue(session: Session, principal: Principal, client_id: str, item_ids: list
     add_event(session, "invoice.issued", {
         "invoice_id": invoice.id, "number": invoice.number, "client_id": client_id,
         "total": format_minor(invoice.total_minor), "currency": invoice.currency,
-        "issued_at": issued_at.isoformat(), "pdf_url": sharing.pdf_url(settings.public_base_url, invoice.id, token)})
+        "issued_at": issued_at.isoformat(), "pdf_url": sealing.seal(sharing.pdf_url(settings.public_base_url, invoice.id, token),
+                                                    settings.link_sealing_public_key)})
     return invoice
 
 

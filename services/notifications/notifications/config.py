@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from servicekit.config import Settings, env_float, env_int, env_str
+from servicekit.config import Settings, env_float, env_int, env_str, read_key
 
 SMTP_SECURITY = ("none", "starttls", "ssl")
 SMS_PROVIDERS = ("file", "twilio")
@@ -71,6 +71,7 @@ class NotificationsSettings(Settings):
     reminder_default_lead_hours: int | None = None
     reminder_default_channels: tuple[str, ...] = ("email",)
     notify_link_secret: str | None = field(default=None, repr=False)
+    link_sealing_private_key: str | None = field(default=None, repr=False)  # opens the links events carry sealed
     front_desk_email: str = "frontdesk@sunnysteps.example"
     sales_url: str = "http://127.0.0.1:8103"
     billing_url: str = "http://127.0.0.1:8105"
@@ -135,6 +136,7 @@ def _other_settings(cls: type[NotificationsSettings]) -> dict[str, Any]:
         "reminder_default_lead_hours": _default_lead(),
         "reminder_default_channels": _default_channels(),
         "notify_link_secret": env_str("NOTIFY_LINK_SECRET"),
+        "link_sealing_private_key": read_key("LINK_SEALING_PRIVATE_KEY", "LINK_SEALING_PRIVATE_KEY_FILE"),
         "front_desk_email": _address("FRONT_DESK_EMAIL", env_str("FRONT_DESK_EMAIL", cls.front_desk_email)),
         "sales_url": env_str("SALES_URL", cls.sales_url).rstrip("/"),
         "billing_url": env_str("BILLING_URL", cls.billing_url).rstrip("/"),

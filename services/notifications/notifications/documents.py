@@ -1,10 +1,15 @@
-"""PDFs attached to e-mails: the share-link tokens we were given, and fetching the PDF at send time."""
+"""PDFs attached to e-mails: the share-link tokens we were given, and fetching the PDF at send time.
+
+A token is kept sealed (servicekit.sealing) as long as it is kept — an invoice's, until its payment receipt is
+sent, maybe months: a copy of this database or of its backups holds no usable link."""
 from __future__ import annotations
 
 from urllib.parse import parse_qs, quote, urlparse
 
 import requests
 from sqlalchemy.orm import Session
+
+from servicekit import sealing
 
 from notifications.config import NotificationsSettings
 from notifications.models import SharedDocument
@@ -23,8 +28,8 @@ def token_of(url: str | None) -> str | None:
     return (parse_qs(urlparse(url).query).get("access_token") or [None])[0]
 
 
-def remember(session: Session, doc_type: str, doc_id: str, url: str | None, *, number: str = "",
-             email: str | None = None, name: str = "") -> SharedDocument | None:
+def remember(session: Session, settings: NotificationsSettings, doc_type: str, doc_id: str, url: str | None, *,
+             number: str = "", email: str | None = None, name: str = "") -> SharedDocument | None:
     """Keep the token of a document's share link (and who it was sent to); None when the URL has none."""
     token = token_of(url)
     if token is None:
@@ -33,7 +38,8 @@ def remember(session: Session, doc_type: str, doc_id: str, url: str | None, *, n
     if row is None:
         row = SharedDocument(doc_type=doc_type, doc_id=doc_id)
         session.add(row)
-    row.access_token, row.number = token, number or row.number or ""
+    row.access_token = sealing.seal(token, sealing.public_key_of(settings.link_sealing_private_key or ""))
+    row.number = number or row.number or ""
     row.recipient_email = email or row.recipient_email
     row.recipient_name = name or row.recipient_name or ""
     session.flush()
@@ -57,7 +63,10 @@ def pdf_url(session: Session, settings: NotificationsSettings, attachment_ref: s
     if row is None or doc_type not in PDF_PATHS:
         raise FetchError(f"no share link known for {attachment_ref}")
     base = settings.sales_url if doc_type == "quotation" else settings.billing_url
-    return f"{base}/api/v1/{PDF_PATHS[doc_type]}/{doc_id}/pdf?access_token={quote(row.access_token, safe='')}"
+    token = row.access_token  # kept in clear before tokens were sealed
+    if sealing.is_sealed(token):
+        token = sealing.unseal(token, settings.link_sealing_private_key)
+    return f"{base}/api/v1/{PDF_PATHS[doc_type]}/{doc_id}/pdf?access_token={quote(token, safe='')}"
 
 
 def fetch(settings: NotificationsSettings, url: str, correlation_id: str | None = None) -> bytes:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from servicekit.db import utcnow
 from servicekit.messaging import Envelope
 
-from notifications import appointments, contexts, documents, preferences, reminders
+from notifications import appointments, contexts, documents, personal_links, preferences, reminders
 from notifications.config import NotificationsSettings
 from notifications.delivery_log import Source
 from notifications.messages import Request, send
@@ -74,8 +74,8 @@ def _client_name(session: Session, client_id: str | None) -> str:
 
 def quotation_sent(session: Session, settings: NotificationsSettings, event: Envelope) -> None:
     """E-mail the review-and-sign link; keep the link to attach the signed PDF later."""
-    data = event.data
-    documents.remember(session, "quotation", data["quotation_id"], data.get("share_url"),
+    data = personal_links.opened(event.data, settings.link_sealing_private_key, "share_url")
+    documents.remember(session, settings, "quotation", data["quotation_id"], data.get("share_url"),
                        number=data.get("number") or "", email=data.get("recipient_email"),
                        name=data.get("recipient_name") or "")
     base = preferences.for_client(session, data.get("client_id"), settings)
@@ -102,8 +102,8 @@ def quotation_signed(session: Session, settings: NotificationsSettings, event: E
 
 def invoice_issued(session: Session, settings: NotificationsSettings, event: Envelope) -> None:
     """E-mail the new invoice with its PDF (fetched from billing with the invoice's own link)."""
-    data = event.data
-    doc = documents.remember(session, "invoice", data["invoice_id"], data.get("pdf_url"), number=data["number"])
+    data = personal_links.opened(event.data, settings.link_sealing_private_key, "pdf_url")
+    doc = documents.remember(session, settings, "invoice", data["invoice_id"], data.get("pdf_url"), number=data["number"])
     _invoice_mail(session, settings, event, "invoice_issued", doc is not None)
 
 
@@ -128,7 +128,7 @@ def _invoice_mail(session: Session, settings: NotificationsSettings, event: Enve
 
 def account_invited(session: Session, settings: NotificationsSettings, event: Envelope) -> None:
     """E-mail the portal activation link to the guardian."""
-    data = event.data
+    data = personal_links.opened(event.data, settings.link_sealing_private_key, "activation_url")
     client_ids = data.get("client_ids") or []
     contact = preferences.for_client(session, client_ids[0] if client_ids else None, settings)
     contact = Contact(contact.name, data["email"], None, contact.timezone)
@@ -139,7 +139,7 @@ def account_invited(session: Session, settings: NotificationsSettings, event: En
 
 def password_reset_requested(session: Session, settings: NotificationsSettings, event: Envelope) -> None:
     """E-mail a password reset link to the account's own address (staff or family)."""
-    data = event.data
+    data = personal_links.opened(event.data, settings.link_sealing_private_key, "reset_url")
     client_ids = data.get("client_ids") or []
     contact = preferences.for_client(session, client_ids[0] if client_ids else None, settings)
     contact = Contact(contact.name, data["email"], None, contact.timezone)

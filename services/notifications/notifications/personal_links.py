@@ -10,13 +10,33 @@ failed message keeps them for "Resend". Whoever reads the log sees a notice in p
 """
 from __future__ import annotations
 
+import logging
 import re
+from typing import Any
+
+from servicekit import sealing
+
+log = logging.getLogger(__name__)
 
 # A link carrying a secret: a query string (?access_token=, ?token=) or a long opaque path segment (/r/<token>).
 _URL = re.compile(r"https?://[^\s<>\"')]*[^\s<>\"').,;:!?]")  # a sentence's full stop is not the link's
 _OPAQUE_SEGMENT = re.compile(r"/[A-Za-z0-9_.~-]{20,}")
 _MARKER = re.compile(r"⟦link (\d+)⟧")
 HIDDEN = "[personal link: it works for its recipient only]"
+
+
+def opened(data: dict[str, Any], private_key: str | None, *names: str) -> dict[str, Any]:
+    """An event's body with its sealed links (`names`) opened: producers seal them to our key, so that no
+    outbox row, queue or dead letter holds a usable link (servicekit.sealing). A key that cannot open one
+    raises: the event waits in the retry and dead-letter queues until the key is right, nothing is mailed."""
+    result = dict(data)
+    for name in names:
+        value = result.get(name)
+        if sealing.is_sealed(value):
+            result[name] = sealing.unseal(value, private_key)
+        elif value:
+            log.warning("event field %s arrived unsealed (a producer from before links were sealed)", name)
+    return result
 
 
 def acts_for_recipient(url: str) -> bool:

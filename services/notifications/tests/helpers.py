@@ -10,11 +10,16 @@ from servicekit.messaging.consumer import apply_event
 from notifications.handlers import handlers
 from notifications import personal_links
 from notifications.models import Notification, Reminder, ReminderSetting
-from servicekit.testing.events import event, outbox_events  # noqa: F401 - re-exported for the tests
+from servicekit.testing.events import event, opened, outbox_events, sealed  # noqa: F401 - re-exported for the tests
 
 
 def unique_email(label="parent"):
     return f"{label}-{uuid.uuid4().hex[:10]}@example.org"
+
+
+def link(env, name):
+    """The link an event carries sealed, opened."""
+    return opened(env.data[name])
 
 
 def apply(db, env):
@@ -47,7 +52,7 @@ def quotation_sent(client_id=None, email=None):
         "quotation_id": quotation_id, "number": f"Q-2026-{uuid.uuid4().hex[:4]}",
         "opportunity_id": str(uuid.uuid4()), "client_id": client_id or str(uuid.uuid4()),
         "client_name": "Lina Dupont", "recipient_name": "Maya Parent", "recipient_email": email or unique_email(),
-        "share_url": f"http://127.0.0.1:8080/q/{quotation_id}?access_token=tok-{uuid.uuid4().hex}",
+        "share_url": sealed(f"http://127.0.0.1:8080/q/{quotation_id}?access_token=tok-{uuid.uuid4().hex}"),
         "expires_at": "2026-12-31T22:59:59Z",
         "total": "480.00", "currency": "EUR"}, producer="sales")
 
@@ -167,7 +172,7 @@ def invoice_issued(client_id, pdf_url=None):
     return event("invoice.issued", {
         "invoice_id": invoice_id, "number": f"INV-2026-{uuid.uuid4().int % 10**6:06d}", "client_id": client_id,
         "total": "80.00", "currency": "EUR", "issued_at": "2026-12-02T09:00:00Z",
-        "pdf_url": pdf_url or f"http://127.0.0.1:8080/api/v1/invoices/{invoice_id}/pdf?access_token=tok-{invoice_id}"},
+        "pdf_url": sealed(pdf_url or f"http://127.0.0.1:8080/api/v1/invoices/{invoice_id}/pdf?access_token=tok-{invoice_id}")},
         producer="billing")
 
 
@@ -183,5 +188,5 @@ def quotation_signed(sent):
 def account_invited(email=None, client_ids=None):
     return event("account.invited", {
         "user_id": str(uuid.uuid4()), "email": email or unique_email(), "client_ids": client_ids or [],
-        "activation_url": f"http://127.0.0.1:8080/activate?token={uuid.uuid4().hex}",
+        "activation_url": sealed(f"http://127.0.0.1:8080/activate?token={uuid.uuid4().hex}"),
         "expires_at": "2026-12-09T10:00:00+00:00"}, producer="gateway")

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from servicekit import center
+from servicekit import center, sealing
 from servicekit.auth import CLIENT, Principal
 from servicekit.errors import Conflict, field_error, not_found
 from servicekit.messaging import add_event
@@ -114,13 +114,14 @@ def send(session: Session, quotation_id: str, settings: SalesSettings, now: dt.d
     quotation.document_sha256 = documents.sha256_hex(quotation.document_pdf)
     session.flush()
     sent = SentQuotation(quotation, sharing.share_url(settings.public_base_url, quotation.id, token))
-    add_event(session, "quotation.sent", sent_payload(sent))
+    add_event(session, "quotation.sent", sent_payload(sent, settings))
     return sent
 
 
-def sent_payload(sent: SentQuotation) -> dict[str, Any]:
+def sent_payload(sent: SentQuotation, settings: SalesSettings) -> dict[str, Any]:
+    """The event's body; the share link sealed, as every personal link in an event (servicekit.sealing)."""
     q = sent.quotation
     return {"quotation_id": q.id, "number": q.number, "opportunity_id": q.opportunity_id, "client_id": q.client_id,
             "client_name": q.client_name, "recipient_name": q.recipient_name, "recipient_email": q.recipient_email,
-            "share_url": sent.share_url, "expires_at": q.expires_at.isoformat(), "total": format_minor(q.total_minor),
+            "share_url": sealing.seal(sent.share_url, settings.link_sealing_public_key), "expires_at": q.expires_at.isoformat(), "total": format_minor(q.total_minor),
             "currency": q.currency}

@@ -12,6 +12,8 @@ from pathlib import Path
 import pika
 import requests
 
+from servicekit import sealing
+
 from devstack.processes import Process, Supervisor
 from devstack.topology import ALL, COMPONENTS, GATEWAY, ROOT, SERVICES, Component, command, migrate_command
 
@@ -46,9 +48,11 @@ class StackConfig:
 
 
 def ensure_keys(key_dir: Path) -> None:
-    """The gateway's signing key pair (private key never leaves the gateway; services get the public one)."""
+    """The gateway's signing key pair (private key never leaves the gateway; services get the public one), and
+    the pair personal links are sealed with (the producers get the public key, notifications the private one)."""
     if not (key_dir / "private.pem").exists():
         subprocess.run([sys.executable, "-m", "gateway.keys", str(key_dir)], cwd=ROOT, check=True)
+    sealing.ensure_keys(key_dir)
 
 
 def build_env(config: StackConfig) -> dict[str, str]:
@@ -57,6 +61,7 @@ def build_env(config: StackConfig) -> dict[str, str]:
         "VAR_DIR": str(config.var_dir),
         "JWT_PRIVATE_KEY_FILE": str(config.key_dir / "private.pem"),
         "JWT_PUBLIC_KEY_FILE": str(config.key_dir / "public.pem"),
+        "LINK_SEALING_PUBLIC_KEY_FILE": str(config.key_dir / sealing.PUBLIC_FILE),
         "PUBLIC_BASE_URL": config.gateway_url,
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(config.smtp_port),
@@ -105,6 +110,8 @@ class Stack:
         env = dict(self.env)
         # Each service's processes share one metrics dir, so its /metrics shows consumer and relay too.
         env["PROMETHEUS_MULTIPROC_DIR"] = str(self.config.var_dir / "metrics" / component.name)
+        if component.name == "notifications":  # the one service that opens sealed links
+            env.setdefault("LINK_SEALING_PRIVATE_KEY_FILE", str(self.config.key_dir / sealing.PRIVATE_FILE))
         if component.name == "gateway":
             # A page forwarded to web holds a gateway thread while web calls the gateway's API for it: with
             # few threads, eight pages at once wait on themselves until the upstream timeout (504).

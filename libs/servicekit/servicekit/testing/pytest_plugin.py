@@ -5,7 +5,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-from servicekit import migrations
+from servicekit import migrations, sealing
 from servicekit.config import Settings
 from servicekit.db import Database
 from servicekit.service import ServiceSpec
@@ -63,7 +63,33 @@ def tokens(keypair: KeyPair) -> TokenMinter:
 
 
 @pytest.fixture(scope="session")
-def make_settings(database_factory, amqp_url, amqp_namespace, keypair) -> Callable[..., Settings]:
+def sealing_keys() -> tuple[str, str]:
+    """(private, public) PEM of the key pair personal links are sealed with (servicekit.sealing)."""
+    private = sealing.new_private_key()
+    return private, sealing.public_key_of(private)
+
+
+@pytest.fixture(scope="module")
+def sealing_env(sealing_keys) -> Iterator[tuple[str, str]]:
+    """The sealing keys in the environment, for code that reads its settings there (event handlers) and for
+    servicekit.testing.events.sealed / opened. Per module, never left behind: the stacks other tests start take
+    the environment, and must keep their own keys."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LINK_SEALING_PRIVATE_KEY", sealing_keys[0])
+        patch.setenv("LINK_SEALING_PUBLIC_KEY", sealing_keys[1])
+        yield sealing_keys
+
+
+@pytest.fixture(scope="session")
+def test_wiring(amqp_url, amqp_namespace, keypair, sealing_keys) -> dict[str, object]:
+    """What every service's test settings share: this run's broker namespace, the token and sealing keys (only
+    notifications takes the private sealing key; the others' settings have no such field)."""
+    return dict(amqp_url=amqp_url, amqp_namespace=amqp_namespace, jwt_public_key=keypair.public_pem,
+                link_sealing_public_key=sealing_keys[1], link_sealing_private_key=sealing_keys[0])
+
+
+@pytest.fixture(scope="session")
+def make_settings(database_factory, test_wiring) -> Callable[..., Settings]:
     """Settings for a service on its own migrated test database (one per service per test run)."""
     cache: dict[str, Settings] = {}
 
@@ -71,9 +97,7 @@ def make_settings(database_factory, amqp_url, amqp_namespace, keypair) -> Callab
         if spec.name not in cache:
             url = database_factory(spec.name)
             migrations.upgrade(spec.package_dir, url)
-            cache[spec.name] = spec.settings(
-                database_url=url, amqp_url=amqp_url, amqp_namespace=amqp_namespace,
-                jwt_public_key=keypair.public_pem, log_format="text", **overrides)
+            cache[spec.name] = spec.settings(database_url=url, log_format="text", **{**test_wiring, **overrides})
         return cache[spec.name]
 
     return make

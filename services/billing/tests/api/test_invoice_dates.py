@@ -24,12 +24,11 @@ def issue_on(client, tokens, client_id, day, role="biller"):
 
 
 @pytest.fixture()
-def fresh(spec, database_factory, amqp_url, amqp_namespace, keypair):
+def fresh(spec, database_factory, test_wiring):
     """An app on a database of its own: earlier dates are only accepted before any later invoice exists."""
     url = database_factory("billing_dates")
     migrations.upgrade(spec.package_dir, url)
-    settings = spec.settings(database_url=url, amqp_url=amqp_url, amqp_namespace=amqp_namespace,
-                             jwt_public_key=keypair.public_pem, log_format="text", center_timezone="Europe/Paris")
+    settings = spec.settings(database_url=url, log_format="text", center_timezone="Europe/Paris", **test_wiring)
     app = spec.create_app(settings)
     yield app.test_client(), app.extensions["servicekit.db"]
     app.extensions["servicekit.db"].dispose()

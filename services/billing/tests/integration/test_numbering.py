@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import select
 
+from servicekit import sealing
 from servicekit.auth import Principal
 
 from billing import invoicing, numbering
@@ -14,7 +15,8 @@ from billing.models import BillableItem
 from ..helpers import outbox_events, unbilled_item
 
 STAFF = Principal(user_id="biller-1", role="biller")
-SETTINGS = BillingSettings(service="billing", database_url="sqlite://", center_timezone="Europe/Paris")
+SETTINGS = BillingSettings(service="billing", database_url="sqlite://", center_timezone="Europe/Paris",
+                           link_sealing_public_key=sealing.public_key_of(sealing.new_private_key()))
 
 
 class Crash(Exception):

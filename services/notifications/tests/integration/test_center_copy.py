@@ -18,10 +18,9 @@ from ..helpers import apply, client_event, invoice_paid, notifications_for, quot
 
 
 @pytest.fixture(scope="module")
-def settings(spec, database_factory, amqp_url, amqp_namespace, keypair, tmp_path_factory):
+def settings(spec, database_factory, test_wiring, tmp_path_factory):
     """A database of its own: the copy is one row, and other modules expect the environment's name."""
-    return settings_on_fresh_database(spec, database_factory, amqp_url=amqp_url, amqp_namespace=amqp_namespace,
-                                      jwt_public_key=keypair.public_pem, var_dir=tmp_path_factory.mktemp("var"))
+    return settings_on_fresh_database(spec, database_factory, **test_wiring, var_dir=tmp_path_factory.mktemp("var"))
 
 
 def copy(db, settings):

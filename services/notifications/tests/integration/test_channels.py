@@ -10,7 +10,7 @@ from sqlalchemy import update
 from notifications import dispatch
 from notifications.models import Notification
 
-from ..helpers import (account_invited, appointment_event, apply, client_event, follow_up, future, invoice_paid,
+from ..helpers import (account_invited, appointment_event, apply, link, client_event, follow_up, future, invoice_paid,
                        invoice_issued, messages_about, notifications_for, now, outbox_events, quotation_sent,
                        quotation_signed, reminders_of, set_preferences, unique_email)
 from ..servers import PDF
@@ -127,7 +127,7 @@ def attachments(mail):
 def test_the_signed_quotation_pdf_is_fetched_from_sales_with_the_links_token_and_attached(db, settings, mailbox,
                                                                                          documents):
     sent = quotation_sent()
-    token = sent.data["share_url"].split("access_token=")[1]
+    token = link(sent, "share_url").split("access_token=")[1]
     documents.tokens[sent.data["quotation_id"]] = token
     apply(db, sent)
     apply(db, quotation_signed(sent))
@@ -140,7 +140,7 @@ def test_the_signed_quotation_pdf_is_fetched_from_sales_with_the_links_token_and
 def test_invoice_and_receipt_carry_the_invoice_pdf_from_billing(db, settings, mailbox, documents):
     client_id, address = client_with_email(db)
     issued = invoice_issued(client_id)
-    documents.tokens[issued.data["invoice_id"]] = issued.data["pdf_url"].split("access_token=")[1]
+    documents.tokens[issued.data["invoice_id"]] = link(issued, "pdf_url").split("access_token=")[1]
     paid = invoice_paid(client_id)
     paid.data["invoice_id"], paid.data["number"] = issued.data["invoice_id"], issued.data["number"]
     apply(db, issued)
@@ -218,8 +218,8 @@ def test_quotation_and_invitation_emails_reach_the_smtp_server(db, settings, mai
     sent = quotation_sent()
     apply(db, sent)
     mail = sent_mail(db, settings, mailbox, sent.data["recipient_email"], "Your quotation")
-    assert sent.data["share_url"] in mail.get_body(("plain",)).get_content()
+    assert link(sent, "share_url") in mail.get_body(("plain",)).get_content()
     invited = account_invited(unique_email("invited"))
     apply(db, invited)
     welcome = sent_mail(db, settings, mailbox, invited.data["email"], "Welcome to the")
-    assert invited.data["activation_url"] in welcome.get_body(("plain",)).get_content()
+    assert link(invited, "activation_url") in welcome.get_body(("plain",)).get_content()

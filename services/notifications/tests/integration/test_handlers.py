@@ -3,10 +3,12 @@ import uuid
 
 import pytest
 
+from servicekit import sealing
+
 from notifications.handlers import handlers
 from notifications.models import Recipient
 
-from ..helpers import (account_invited, apply, booked, client_event, invoice_issued, invoice_paid,
+from ..helpers import (account_invited, apply, link, booked, client_event, invoice_issued, invoice_paid,
                        notifications_for, outbox_events, outgoing_text, quotation_sent, quotation_signed,
                        unique_email)
 
@@ -80,9 +82,19 @@ def test_quotation_sent_queues_the_link_to_the_recipient_email(db):
     [mail] = notifications_for(db, env.id)
     assert mail.kind == "quotation_sent" and mail.status == "queued"
     assert mail.recipient == env.data["recipient_email"] and mail.client_id == env.data["client_id"]
-    for fact in (env.data["share_url"], "480.00 EUR", "Thursday 31 December 2026"):
+    for fact in (link(env, "share_url"), "480.00 EUR", "Thursday 31 December 2026"):
         assert fact in outgoing_text(mail)
-    assert env.data["share_url"] not in mail.body_text and env.data["share_url"] in mail.sealed_links
+    assert link(env, "share_url") not in mail.body_text and link(env, "share_url") in mail.sealed_links
+
+
+def test_a_link_sealed_to_another_key_is_refused_and_nothing_is_queued(db):
+    """A wrong key is a configuration error: the event is retried then dead-lettered, never mailed half-done."""
+    env = quotation_sent()
+    stranger = sealing.public_key_of(sealing.new_private_key())
+    env.data["share_url"] = sealing.seal("https://x.example/q/1?access_token=abc", stranger)
+    with pytest.raises(sealing.Unsealable):
+        apply(db, env)
+    assert notifications_for(db, env.id) == []
 
 
 def test_invoice_paid_queues_a_payment_confirmation_to_the_known_guardian(db):
@@ -171,5 +183,5 @@ def test_a_portal_invitation_is_emailed_with_its_activation_link(db):
     [mail] = notifications_for(db, env.id)
     assert (mail.kind, mail.recipient, mail.client_id) == ("portal_invitation", env.data["email"],
                                                           env.data["client_ids"][0])
-    assert env.data["activation_url"] in outgoing_text(mail) and "Wednesday 9 December 2026" in mail.body_text
-    assert env.data["activation_url"] not in mail.body_text + str(mail.sealed_links[1:])
+    assert link(env, "activation_url") in outgoing_text(mail) and "Wednesday 9 December 2026" in mail.body_text
+    assert link(env, "activation_url") not in mail.body_text + str(mail.sealed_links[1:])

@@ -1,10 +1,13 @@
 """Quotations API: drafting from the price list, reading, the PDF and sending the share link."""
 import datetime as dt
 import hashlib
+import json
 import re
 import uuid
 
 from sqlalchemy import update
+
+from servicekit import sealing
 
 from sales.models import Quotation
 
@@ -151,7 +154,7 @@ def test_a_draft_pdf_is_rendered_on_request_and_marked_draft(client, db, tokens)
     assert draft["quotation"]["number"] in resp.headers["Content-Disposition"]
 
 
-def test_sending_freezes_the_document_opens_a_share_link_and_announces_it(client, db, tokens, settings):
+def test_sending_freezes_the_document_opens_a_share_link_and_announces_it(client, db, tokens, settings, sealing_keys):
     flow = sent(client, db, tokens)
     body, token = flow["sent"], flow["token"]
     assert body["status"] == "sent"
@@ -168,11 +171,14 @@ def test_sending_freezes_the_document_opens_a_share_link_and_announces_it(client
         assert token not in {str(getattr(row, c.key)) for c in Quotation.__table__.columns if c.key != "document_pdf"}
     [event] = outbox_events(db, "quotation.sent", quotation_id=flow["id"])
     guardian = flow["client"]["guardians"][0]
+    # The outbox row (and so the broker) holds the link sealed: only the notifications service's key opens it.
+    sealed = event["data"].pop("share_url")
+    assert token not in json.dumps(event) and sealing.unseal(sealed, sealing_keys[0]) == body["share_url"]
     assert event["data"] == {
         "quotation_id": flow["id"], "number": body["number"], "opportunity_id": flow["opportunity_id"],
         "client_id": flow["client_id"], "client_name": body["client_name"],
         "recipient_name": f"{guardian['first_name']} {guardian['last_name']}", "recipient_email": guardian["email"],
-        "share_url": body["share_url"], "expires_at": body["expires_at"], "total": "60.00", "currency": "EUR"}
+        "expires_at": body["expires_at"], "total": "60.00", "currency": "EUR"}
     assert "share_url" not in client.get(f"/api/v1/quotations/{flow['id']}", headers=tokens.headers("front_desk")).json
 
 

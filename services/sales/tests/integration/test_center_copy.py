@@ -9,10 +9,9 @@ from ..helpers import apply, drafted, pdf_text, sent
 
 
 @pytest.fixture(scope="module")
-def settings(spec, database_factory, amqp_url, amqp_namespace, keypair):
+def settings(spec, database_factory, test_wiring):
     """A database of its own: the copy is one row, and other modules expect the environment's name."""
-    return settings_on_fresh_database(spec, database_factory, amqp_url=amqp_url, amqp_namespace=amqp_namespace,
-                                      jwt_public_key=keypair.public_pem)
+    return settings_on_fresh_database(spec, database_factory, **test_wiring)
 
 
 def copy(db, settings):
