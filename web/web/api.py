@@ -18,9 +18,9 @@ class UserApi:
     """
 
     def __init__(self, gateway: Gateway, store: SessionStore, key: str | None, request_id: str,
-                 forwarded_for: str | None) -> None:
+                 forwarded_for: str | None, user_agent: str | None = None) -> None:
         self.gateway, self.store, self.key = gateway, store, key
-        self.request_id, self.forwarded_for = request_id, forwarded_for
+        self.request_id, self.forwarded_for, self.user_agent = request_id, forwarded_for, user_agent
         self.waited = 0.0  # seconds this request spent waiting for the gateway (Server-Timing: what web adds)
         self._depth, self._since, self._lock = 0, 0.0, threading.Lock()
 
@@ -39,12 +39,12 @@ class UserApi:
         token = self._token()
         try:
             return self.gateway.call(method, path, token=token, request_id=self.request_id,
-                                     forwarded_for=self.forwarded_for, **kwargs)
+                                     forwarded_for=self.forwarded_for, user_agent=self.user_agent, **kwargs)
         except SignInRequired:
             if token is None:
                 raise
         return self.gateway.call(method, path, token=self._token(stale=token), request_id=self.request_id,
-                                 forwarded_for=self.forwarded_for, **kwargs)
+                                 forwarded_for=self.forwarded_for, user_agent=self.user_agent, **kwargs)
 
     def get(self, path: str, **params: Any) -> Any:
         return self.call("GET", path, params=params)
@@ -106,5 +106,5 @@ def api() -> UserApi:
         # Only a signed-in session has tokens; an anonymous one (the sign-in page's CSRF) calls anonymously.
         key = session.key if getattr(session, "user", None) else None
         g.user_api = UserApi(current_app.extensions["web.gateway"], current_app.extensions["web.sessions"],
-                             key, g.request_id, request.remote_addr)
+                             key, g.request_id, request.remote_addr, request.user_agent.string or None)
     return g.user_api

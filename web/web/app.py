@@ -69,11 +69,13 @@ def create_app(settings: WebSettings | None = None) -> Flask:
 
 
 def _register_pages(app: Flask) -> None:
+    from web.account import bp as account_bp
     from web.auth import bp as auth_bp
+    from web.password_links import bp as password_links_bp
     from web.portal import bp as portal_bp
     from web.staff import bp as staff_bp
 
-    for blueprint in (auth_bp, staff_bp, portal_bp):
+    for blueprint in (auth_bp, account_bp, password_links_bp, staff_bp, portal_bp):
         app.register_blueprint(blueprint)
 
     @app.get("/favicon.ico")

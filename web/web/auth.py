@@ -1,11 +1,16 @@
-"""Sign-in, sign-out, password change and the language switch (every audience uses these)."""
+"""Sign-in (with its second step), sign-out, password change and the language switch (every audience uses these).
+
+When the account has two-factor sign-in (or its role requires it and it is not set up yet), the gateway answers
+the right password with a short-lived challenge instead of tokens: it stays in this browser's server-side
+session, and the next page asks for a code (or sets the second factor up, web.account).
+"""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from servicekit.limits import EMAIL
@@ -38,6 +43,10 @@ class PasswordForm(FlaskForm):
         DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))])
 
 
+class CodeForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
+
+
 class LanguageForm(FlaskForm):
     locale = SelectField(choices=[(code, code) for code in LOCALES])
     next = HiddenField()
@@ -67,9 +76,62 @@ def signin():
         except Invalid as exc:
             problem = " ".join(apply_api_errors(form, exc)) or None
         else:
+            if "challenge" in pair:  # the password is right; a second step is needed
+                session[PENDING] = {"challenge": pair["challenge"], "step": pair["second_factor"],
+                                    "next": _local(form.next.data or "")}
+                return redirect(url_for("auth.second_factor" if pair["second_factor"] == "code"
+                                        else "account.enrol_at_sign_in"))
             _start(session, pair)
             return redirect(_local(form.next.data or "") or home_for(session.user))
     return render_template("auth/signin.html", form=form, message=problem), (401 if problem else 200)
+
+
+PENDING = "pending_sign_in"  # the challenge between the password and the code (server-side, never in a cookie)
+
+
+def pending(step: str) -> dict | None:
+    """The sign-in waiting for its `step` ("code" or "enrol") in this browser, if any."""
+    waiting = session.get(PENDING)
+    return waiting if isinstance(waiting, dict) and waiting.get("step") == step else None
+
+
+def finish_sign_in(pair: dict):
+    """The second step succeeded: the signed-in session, and the page that was asked for."""
+    target = (session.pop(PENDING, None) or {}).get("next") or ""
+    _start(session, pair)
+    return redirect(target or home_for(session.user))
+
+
+def challenge_ended():
+    """The challenge expired (five minutes) or the account changed meanwhile: start again from the password."""
+    session.pop(PENDING, None)
+    flash(_("This sign-in took too long; enter your e-mail and password again."), "warning")
+    return redirect(url_for("auth.signin"))
+
+
+@bp.route("/signin/code", methods=["GET", "POST"])
+def second_factor():
+    """The second step of a sign-in: the code of the authenticator app, or a recovery code."""
+    waiting = pending("code")
+    if waiting is None:
+        return redirect(url_for("auth.signin"))
+    form, problem = CodeForm(), None
+    if form.validate_on_submit():
+        try:
+            pair = api().call("POST", "auth/login/second-factor",
+                              json={"challenge": waiting["challenge"], "code": form.code.data})
+        except SignInRequired:
+            return challenge_ended()
+        except Unavailable as exc:
+            if exc.status != 429:
+                raise
+            problem = _("Too many failed sign-ins. Wait a little, then try again.")
+        except Invalid as exc:
+            problem = " ".join(apply_api_errors(form, exc)) or None
+        else:
+            return finish_sign_in(pair)
+    status = 422 if form.errors or problem else 200
+    return render_template("auth/second_factor.html", form=form, message=problem), status
 
 
 def _start(current: ServerSession, pair: dict) -> None:

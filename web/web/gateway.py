@@ -131,7 +131,7 @@ class Gateway:
 
     def call(self, method: str, path: str, *, token: str | None = None, request_id: str | None = None,
              json: Any = None, params: dict[str, Any] | None = None, idempotency_key: str | None = None,
-             forwarded_for: str | None = None) -> Any:
+             forwarded_for: str | None = None, user_agent: str | None = None) -> Any:
         """One API call; the decoded JSON (None for 204), a Document for files, or an ApiError raised."""
         request_id = request_id or str(uuid.uuid4())
         headers = {"X-Request-ID": request_id, "Accept": "application/json"}
@@ -141,6 +141,8 @@ class Gateway:
             headers["Idempotency-Key"] = idempotency_key
         if forwarded_for:
             headers["X-Forwarded-For"] = forwarded_for
+        if user_agent:  # the browser's, so that a person's list of sessions names it (not python-requests)
+            headers["User-Agent"] = user_agent
         url = f"{self.base_url}/api/v1/{path.lstrip('/')}"
         try:
             answer = self._http().request(method, url, json=json, params=_clean(params), headers=headers,

@@ -195,6 +195,19 @@ def settings_account_sessions(user_id):
     return redirect(url_for("staff.settings_account", user_id=user_id))
 
 
+@bp.post("/settings/accounts/<uuid:user_id>/second-factor/reset")
+@signed_in(*ORG_ADMIN)
+def settings_account_second_factor_reset(user_id):
+    """Reset the person's two-factor sign-in (a lost phone): it is off and they are signed out everywhere."""
+    try:
+        api().post(f"users/{user_id}/second-factor/reset", {})
+    except (Conflict, NotAllowed) as exc:
+        return _detail(str(user_id), status=exc.status, problems={"second_factor": _refused(exc)})
+    flash(_("Two-factor sign-in is reset and the person is signed out everywhere. If their role requires it, "
+            "they set it up again when they next sign in."), "success")
+    return redirect(url_for("staff.settings_account", user_id=user_id))
+
+
 @bp.post("/settings/accounts/<uuid:user_id>/password")
 @signed_in(*ORG_ADMIN)
 def settings_account_password(user_id):
