@@ -235,13 +235,15 @@ def event_for(rule: Rule, params: dict[str, str], response: Response) -> AuditEv
     email = principal.email or None
     if rule.actor_email_from_body and isinstance(body.get("email"), str):
         email = body["email"].strip().lower()[:254] or None
-    actor_id = principal.user_id
-    if actor_id is None and rule.subject_type == "user" and response.status_code < 400:
-        actor_id = subject_id  # a sign-in: the person is whoever the answer names
+    actor_id, role = principal.user_id, LINK_HOLDER if by_link else principal.role
+    if actor_id is None and rule.subject == "answer:user.id" and response.status_code < 400:
+        # A sign-in (or its second step, an activation, a reset): the person is whoever the answer names.
+        answer = _json(response)
+        actor_id, role, email = subject_id, _dig(answer, "user.role") or role, _dig(answer, "user.email") or email
     return AuditEvent(
         action=action[:60], outcome="success" if response.status_code < 400 else "failure",
-        status=response.status_code, actor_id=actor_id, actor_role=LINK_HOLDER if by_link else principal.role,
-        actor_email=email, subject_type=subject_type if subject_id else None, subject_id=subject_id,
+        status=response.status_code, actor_id=actor_id, actor_role=role and role[:20],
+        actor_email=email and email[:254], subject_type=subject_type if subject_id else None, subject_id=subject_id,
         address=client_address()[:45] or None, request_id=g.get("request_id"), detail=detail)
 
 

@@ -84,6 +84,7 @@ def test_a_failed_and_a_successful_sign_in_are_recorded_with_address_and_request
     [success] = rows(db, request_id=right)
     assert (success.action, success.outcome, success.status) == ("auth.login", "success", 200)
     assert success.actor_id == user.id and success.subject_id == user.id and success.address == "198.51.100.8"
+    assert (success.actor_role, success.actor_email) == ("biller", user.email)  # as the answer names them
 
 
 def test_the_address_is_the_callers_behind_our_proxies_not_one_the_caller_wrote(client, db):
