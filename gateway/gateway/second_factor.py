@@ -143,20 +143,27 @@ def check_braked(session: Session, user: User, code: str, address: str) -> bool:
     return False
 
 
+WRONG_PASSWORD = "This is not your current password."
+
+
 def turn_off(session: Session, user: User, password: str, code: str, address: str,
-             settings: GatewaySettings) -> bool:
-    """Turn it off with the password and a current (or recovery) code; False when the code was wrong (counted)."""
+             settings: GatewaySettings) -> str | None:
+    """Turn it off with the password and a current (or recovery) code; else the field that was wrong ("password" or
+    "code"), counted on the sign-in brakes like any wrong password or code (a stolen session guesses neither)."""
     if required(user, settings):
         raise Conflict("Your role requires two-factor sign-in. For a new phone, ask an owner to reset it: you "
                        "then set it up again when you next sign in.")
     if not enabled(user):
         raise Conflict("Two-factor sign-in is not on.")
+    attempt = signin.Attempt(user.email, address, None)
+    signin.refuse_if_braked(session, attempt)
     if user.password_hash is None or not passwords.verify(user.password_hash, password):
-        raise field_error("password", "This is not your current password.")
+        signin.count_failure(session, attempt)
+        return "password"
     if not check_braked(session, user, code, address):
-        return False
+        return "code"
     clear(session, user)
-    return True
+    return None
 
 
 def clear(session: Session, user: User) -> None:

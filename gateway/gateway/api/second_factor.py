@@ -57,14 +57,12 @@ def turn_off(data):
     settings = current_settings()
     with unit_of_work() as session:
         user = accounts.get_user(session, current_principal().user_id, for_update=True)
-        done = second_factor.turn_off(session, user, data["password"], data["code"], client_address(), settings)
-        pair = None
-        if done:
+        wrong = second_factor.turn_off(session, user, data["password"], data["code"], client_address(), settings)
+        if wrong is None:
             tokens.revoke_all(session, user.id)
-            pair = tokens.issue_pair(session, user, settings)
-    if pair is None:  # raised after the commit, so the wrong code counts on the brakes
-        raise field_error("code", second_factor.WRONG_CODE)
-    return pair
+            return tokens.issue_pair(session, user, settings)
+    # Raised after the commit, so the wrong password or code counts on the brakes.
+    raise field_error(wrong, second_factor.WRONG_PASSWORD if wrong == "password" else second_factor.WRONG_CODE)
 
 
 @blp.route("/users/me/second-factor/recovery-codes", methods=["POST"])

@@ -227,3 +227,12 @@ def test_a_wrong_password_says_nothing_about_a_second_factor(strict, db):
 def test_the_second_step_refuses_bad_input_naming_the_field(client):
     resp = client.post("/api/v1/auth/login/second-factor", json={"challenge": "x", "code": "1" * 40})
     assert resp.status_code == 422 and "code" in resp.json["errors"]
+
+
+def test_guessing_the_password_to_turn_it_off_is_braked_too(client, db):
+    _user, secret, confirmed = enrolled_user(client, db)
+    answers = [client.delete("/api/v1/users/me/second-factor", headers=bearer(confirmed["access_token"]),
+                             json={"password": f"guess {n}", "code": code(secret, 1)},
+                             environ_base={"REMOTE_ADDR": "198.51.100.77"}) for n in range(7)]
+    assert [a.status_code for a in answers] == [422] * 6 + [429]
+    assert "password" in answers[0].json["errors"]
