@@ -1,6 +1,8 @@
 """/api/v1/audit-events: the owner searches the audit log (gateway.audit records it) and downloads it as CSV."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -16,11 +18,14 @@ blp = Blueprint("audit", __name__, description="The audit log: sign-ins, account
                                                "and portal actions (the owner's)")
 
 OUTCOMES = ("success", "failure")
+# Days a search may name (the error handler's range for dates that overflow): year 1 would overflow in UTC.
+DAYS = validate.Range(min=dt.date(1900, 1, 1), max=dt.date(2200, 12, 31),
+                      error="Use a day between 1900-01-01 and 2200-12-31.")
 
 
 class AuditFilters(Schema):
-    from_ = fields.Date(data_key="from", metadata={"description": "First day (the centre's time zone)."})
-    to = fields.Date(metadata={"description": "Last day, included (the centre's time zone)."})
+    from_ = fields.Date(data_key="from", validate=DAYS, metadata={"description": "First day (the centre's time zone)."})
+    to = fields.Date(validate=DAYS, metadata={"description": "Last day, included (the centre's time zone)."})
     actor = fields.String(validate=validate.Length(min=1, max=254),
                           metadata={"description": "A user id, or part of the e-mail address."})
     action = fields.String(validate=validate.Length(min=1, max=60),

@@ -161,7 +161,8 @@ def test_the_search_filters_by_actor_action_outcome_subject_and_day_newest_first
 
 @pytest.mark.parametrize("query,field", [({"outcome": "maybe"}, "outcome"), ({"actor": "x" * 255}, "actor"),
                                           ({"from": "2026-05-02", "to": "2026-05-01"}, "to"),
-                                          ({"from": "yesterday"}, "from"), ({"action": "a" * 61}, "action")])
+                                          ({"from": "yesterday"}, "from"), ({"action": "a" * 61}, "action"),
+                                          ({"from": "0001-01-01"}, "from"), ({"to": "9999-12-31"}, "to")])
 def test_a_bad_filter_is_a_422_naming_it(client, tokens, query, field):
     resp = client.get("/api/v1/audit-events", query_string=query, headers=tokens.headers("org_admin"))
     assert resp.status_code == 422 and field in resp.json["errors"]
