@@ -49,3 +49,11 @@ def test_each_rule_is_one_method_and_path_and_names_a_parameter_its_path_has():
 def test_no_secret_path_parameter_becomes_a_subject():
     for rule in audit.RULES:
         assert rule.subject not in audit.SECRET_PARAMETERS, rule
+
+
+def test_the_gateway_relay_purges_the_log_about_once_a_day():
+    from gateway.audit_log import purge
+    from gateway.service import SPEC
+
+    [job] = [job for job in SPEC.periodic if job.run is purge]
+    assert 12 * 3600 <= job.every <= 24 * 3600
