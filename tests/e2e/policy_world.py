@@ -1,6 +1,7 @@
 """The world the policy matrix asks about, built once through the public API as the centre would build it:
-two families with a portal login each, and family A's appointment, series, wait-list entry, quotation (signed),
-task (assigned to one therapist), invoice and delivery-log message; one caller per kind of the policy table."""
+two families with a portal login each, and for each its appointment and series with its own therapist (A: thA,
+B: thB), wait-list entry, quotation (signed), task (assigned to that therapist), invoice and delivery-log
+message; one caller per kind of the policy table."""
 from __future__ import annotations
 
 import datetime as dt
@@ -46,6 +47,13 @@ class Caller:
             assert resp.status_code == 200, f"refresh: {resp.status_code} {resp.text}"
             self._hold(resp.json())
 
+    def twin(self) -> "Caller":
+        """The same login on a session of its own, for another thread."""
+        other = Caller(self.base.removesuffix("/api/v1"))
+        other.session.headers.update(self.session.headers)
+        other.refresh_token, other.therapist_id = self.refresh_token, self.therapist_id
+        return other
+
     def call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         return self.session.request(method, f"{self.base}{path}", timeout=15, **kwargs)
 
@@ -60,6 +68,7 @@ class Caller:
 class World:
     callers: dict[str, Caller]
     ids: dict[str, str]  # path parameter -> family A's (or the own therapist's) resource
+    clients: dict[str, str]  # "A"/"B" -> each family's client (child) id
     overrides: dict[str, dict[str, str]] = field(default_factory=dict)  # operation -> its own path parameters
     queries: dict[str, dict[str, str]] = field(default_factory=dict)  # operation -> the query it is asked with
 
@@ -126,44 +135,53 @@ def build(base_url: str, mail_dir: Path, admin_email: str, admin_password: str) 
     """Everything the matrix needs, through the API; waits for what events carry between services."""
     callers = {"anon": Caller(base_url), **_staff(base_url, _login(base_url, admin_email, admin_password))}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        (client, email, callers["famA"]), (_, _, callers["famB"]) = pool.map(
-            lambda name: _family(base_url, mail_dir, callers["desk"], name), ("Ada", "Ben"))
-    family = {"client_id": client["id"], "client": {"first_name": "Ada", "last_name": "Matrix"},
-              "guardian": {"first_name": "Guardian", "last_name": "MatrixAda", "email": email}}
-    ids = _schedule(callers, family)
-    ids.update(_sale(callers, client["id"], ids["appointment_id"]))
+        (client_a, email, callers["famA"]), (client_b, _, callers["famB"]) = pool.map(
+            lambda name: _family(base_url, mail_dir, callers["desk"].twin(), name), ("Ada", "Ben"))
+        # The same records for both families, family B's with thB: the matrix asks for A's, and what either
+        # family's outsiders get back must never hold its client.
+        ids, _ = pool.map(lambda side: _records(callers, *side), (("A", client_a), ("B", client_b)))
     ids.update(_disposables(base_url, callers, email))
     ids.update(_catalogue(callers))
     # Lists that take a client are asked for family A's: the other family's answer is a refusal, not a filter.
-    of_a = {"client_id": client["id"]}
+    of_a = {"client_id": client_a["id"]}
     day = ids.pop("first_day")
     queries = {"GET /slots": {"service_code": "OT", "from": day, "to": day, **of_a}, "GET /calendar": of_a,
                "GET /invoices": of_a, "GET /payments": of_a, "GET /credits": of_a, "GET /notifications": of_a}
     victim = {"user_id": ids.pop("victim_id")}
     overrides = {"POST /users/{user_id}/sessions/end": victim, "POST /users/{user_id}/second-factor/reset": victim}
-    return World(callers, ids, overrides, queries)
+    return World(callers, ids, {"A": client_a["id"], "B": client_b["id"]}, overrides, queries)
 
 
-def _schedule(callers: dict[str, Caller], family: dict[str, Any]) -> dict[str, str]:
-    """Family A's appointment and series with thA, and its wait-list entry."""
-    desk, therapist_id = callers["desk"], callers["thA"].therapist_id or ""
-    slots = _free_slots(callers["anon"], therapist_id, weeks_ahead=9)
+def _records(callers: dict[str, Caller], side: str, client: dict[str, Any]) -> dict[str, str]:
+    """A family's appointment, series and wait-list entry with its therapist, then the spine's sale."""
+    mine = {kind: caller.twin() for kind, caller in callers.items()}  # sessions of this thread's own
+    family = {"client_id": client["id"], "client": {"first_name": client["first_name"], "last_name": "Matrix"},
+              "guardian": {k: client["guardians"][0][k] for k in ("first_name", "last_name", "email")}}
+    ids = _schedule(mine["desk"], mine["anon"], mine[f"fam{side}"], mine[f"th{side}"].therapist_id or "", family)
+    ids.update(_sale(mine["desk"], mine[f"fam{side}"], mine[f"th{side}"].therapist_id or "", client["id"],
+                     ids["appointment_id"]))
+    return ids
+
+
+def _schedule(desk: Caller, anon: Caller, family_caller: Caller, therapist_id: str,
+              family: dict[str, Any]) -> dict[str, str]:
+    """The family's appointment and series with its therapist, and its wait-list entry."""
+    slots = _free_slots(anon, therapist_id, weeks_ahead=9)
     booking = {"service_code": "OT", "therapist_id": therapist_id, **family}
     appointment = desk.ok("POST", "/appointments", json={**booking, "start": slots[0]["start"]})
     series = desk.ok("POST", "/appointment-series", json={**booking, "start": slots[-1]["start"], "count": 2})
-    entry = callers["famA"].ok("POST", "/waitlist", json={"service_code": "OT", **family})
+    entry = family_caller.ok("POST", "/waitlist", json={"service_code": "OT", **family})
     return {"appointment_id": appointment["id"], "series_id": series["id"], "entry_id": entry["id"],
             "client_id": family["client_id"], "therapist_id": therapist_id, "first_day": slots[0]["start"][:10]}
 
 
-def _sale(callers: dict[str, Caller], client_id: str, appointment_id: str) -> dict[str, str]:
-    """The spine for family A: opportunity, a package quotation they signed, its task (assigned to thA), the
-    invoice of the package, and a message in the delivery log."""
-    desk, family_a = callers["desk"], callers["famA"]
-    package = next(p for p in callers["anon"].ok("GET", "/price-list")
-                   if p["service_code"] == "OT" and p["kind"] == "package")
+def _sale(desk: Caller, family_caller: Caller, therapist_id: str, client_id: str,
+          appointment_id: str) -> dict[str, str]:
+    """The spine for one family: opportunity, a package quotation they signed, its task (assigned to their
+    therapist), the invoice of the package, and a message in the delivery log."""
+    package = next(p for p in desk.ok("GET", "/price-list") if p["service_code"] == "OT" and p["kind"] == "package")
     [opportunity] = eventually(lambda: desk.ok("GET", "/opportunities", params={
-        "appointment_id": appointment_id}), what="the opportunity of family A's appointment")
+        "appointment_id": appointment_id}), what="the opportunity of the family's appointment")
     draft = {"opportunity_id": opportunity["id"], "lines": [
         {"service_code": "OT", "quantity": 1, "price_item_id": package["id"]}]}
 
@@ -171,18 +189,18 @@ def _sale(callers: dict[str, Caller], client_id: str, appointment_id: str) -> di
         resp = desk.call("POST", "/quotations", json=draft)
         return resp.json() if resp.status_code == 201 else None
 
-    quotation = eventually(quote, what="a quotation on family A's opportunity")
+    quotation = eventually(quote, what="a quotation on the family's opportunity")
     desk.ok("POST", f"/quotations/{quotation['id']}/send")
-    family_a.ok("POST", f"/quotations/{quotation['id']}/sign", json={"signer_name": "Guardian MatrixAda",
-                                                                      "signature": "Guardian MatrixAda"})
+    family_caller.ok("POST", f"/quotations/{quotation['id']}/sign", json={"signer_name": "Guardian Matrix",
+                                                                           "signature": "Guardian Matrix"})
     [task] = eventually(lambda: desk.ok("GET", "/tasks", params={"quotation_id": quotation["id"]}),
-                        what="the task of family A's signed quotation")
-    desk.ok("POST", f"/tasks/{task['id']}/assign", json={"therapist_id": callers["thA"].therapist_id})
+                        what="the task of the family's signed quotation")
+    desk.ok("POST", f"/tasks/{task['id']}/assign", json={"therapist_id": therapist_id})
     eventually(lambda: desk.ok("GET", "/billable-items", params={"client_id": client_id}),
-               what="family A's package as a billable item")
+               what="the family's package as a billable item")
     invoice = desk.ok("POST", "/invoices", json={"client_id": client_id})
     notification = eventually(lambda: next(iter(desk.ok("GET", "/notifications", params={
-        "client_id": client_id})), None), what="a message to family A in the delivery log")
+        "client_id": client_id})), None), what="a message to the family in the delivery log")
     return {"opportunity_id": opportunity["id"], "quotation_id": quotation["id"], "task_id": task["id"],
             "invoice_id": invoice["id"], "notification_id": notification["id"], "item_id": package["id"]}
 

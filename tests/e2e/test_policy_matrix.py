@@ -2,8 +2,8 @@
 (tests/e2e/policy.py, DESIGN.md section 1), with real requests for family A's real resources.
 
 A denial must be the table's exact status and must come before any validation: every body sent is invalid (a
-JSON string where the API wants an object or a list) and so is one query parameter where the operation takes
-any, so a 422 where the table says 401/403 is a failure, and an allowed caller writes nothing through a body.
+JSON string where the API wants an object or a list), and so is one query parameter for those to be refused,
+so a 422 where the table says 401/403 is a failure, and an allowed caller writes nothing through a body.
 An allowed caller's answer may be anything but 401/403 — and an answer to someone with no part in family A's
 client (anonymous, the other therapist, the other family) never holds that client's id (a filtered list)."""
 from __future__ import annotations
@@ -21,7 +21,8 @@ METHODS = ("get", "post", "put", "patch", "delete")
 INVALID_BODY = "policy-matrix: not an object"  # valid JSON, wrong type for every request schema
 # Operations after which an allowed caller's access token is refused (they end the caller's other sessions, and
 # with them every access token signed until then): run last, each caller then refreshes its token.
-OUTSIDERS = ("anon", "thB", "famB")  # no part in family A's client: its id is in no answer of theirs
+# No part in a family's client (A's therapist is thA, B's thB): its id is in no answer of theirs.
+OUTSIDERS = {"A": ("anon", "thB", "famB"), "B": ("anon", "thA", "famA")}
 LINK_TOKENS = ("token", "access_token")  # query parameters that carry a link's secret
 ENDS_OWN_ACCESS = ("DELETE /users/me/sessions/{session_id}", "POST /users/me/sessions/end-others")
 
@@ -80,9 +81,10 @@ def _invalid_query(op: dict) -> dict[str, str]:
 
 
 def _leak(world: policy_world.World, caller: str, resp: requests.Response) -> str | None:
-    """Allowed to ask is not allowed to see: whoever has no part in family A's client never gets its id back."""
-    if caller in OUTSIDERS and resp.status_code < 300 and world.ids["client_id"] in resp.text:
-        return f"shows family A's client ({resp.status_code})"
+    """Allowed to ask is not allowed to see: whoever has no part in a family's client never gets its id back."""
+    for side, outsiders in OUTSIDERS.items():
+        if caller in outsiders and resp.status_code < 300 and world.clients[side] in resp.text:
+            return f"shows family {side}'s client ({resp.status_code})"
     return None
 
 
@@ -114,15 +116,18 @@ def test_every_caller_gets_what_the_policy_table_says(system, openapi):
 
 
 def _ask_everyone(pool: ThreadPoolExecutor, world: policy_world.World, operation: str, op: dict) -> list[str]:
-    """The operation asked by every kind of caller; what differs from its row."""
+    """The operation asked by every kind of caller; what differs from its row.
+
+    Those to be refused are asked first (an allowed caller's deletion or change must not decide a refusal after
+    it) and with an invalid query too; those allowed with a valid one, so that what they see is checked."""
     row, method, path = POLICY[operation], operation.split(" ")[0], _path(operation, world)
     body = {"json": INVALID_BODY} if "requestBody" in op else {}
-    # Asked for family A's client, a list decides whose it is from its query: only that query is valid then.
-    query = {"params": world.queries.get(operation) or _invalid_query(op)}
+    # Asked for family A's client, a list decides whose it is from its query: that query stays valid.
+    query = world.queries.get(operation, {})
     mismatches = []
-    # Those refused first: an allowed caller's deletion or change must not decide a refusal after it.
-    for group in ([c for c in CALLERS if row[c] != "ok"], [c for c in CALLERS if row[c] == "ok"]):
-        answers = pool.map(lambda caller: world.callers[caller].call(method, path, **body, **query), group)
+    for group, params in (([c for c in CALLERS if row[c] != "ok"], query or _invalid_query(op)),
+                          ([c for c in CALLERS if row[c] == "ok"], query)):
+        answers = pool.map(lambda caller: world.callers[caller].call(method, path, params=params, **body), group)
         for caller, resp in zip(group, answers):
             problem = _verdict(row[caller], resp.status_code) or _leak(world, caller, resp)
             if problem:
