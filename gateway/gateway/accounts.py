@@ -152,8 +152,12 @@ def ensure_admin(settings: GatewaySettings, db: Database | None = None) -> bool:
     """Create the first org_admin from ADMIN_EMAIL / ADMIN_PASSWORD unless that account exists (never overwritten)."""
     if not (settings.admin_email and settings.admin_password):
         return False
-    if len(settings.admin_password) < passwords.MIN_LENGTH:
-        raise RuntimeError(f"ADMIN_PASSWORD must have at least {passwords.MIN_LENGTH} characters")
+    # The owner's account opens everything: a guessable first password is refused before anything is created.
+    name = settings.center_name
+    weakness = passwords.too_guessable(settings.admin_password, (
+        settings.admin_email, settings.admin_email.split("@")[0], name, name.replace(" ", ""), *name.split()))
+    if weakness:
+        raise RuntimeError(f"ADMIN_PASSWORD is refused: {weakness}. Choose a long passphrase.")
     database = db or Database(settings.database_url, settings.service, pool_size=1,
                               connect_timeout=settings.db_connect_timeout)
     email = normalize_email(settings.admin_email)

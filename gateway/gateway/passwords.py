@@ -13,6 +13,7 @@ import threading
 from typing import Iterator
 
 from argon2 import PasswordHasher
+from zxcvbn import zxcvbn
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from servicekit.config import env_float, env_int
@@ -66,3 +67,18 @@ def _decoy_hash() -> str:
 def verify_decoy(password: str) -> None:
     """Do the work of a real check, so an unknown e-mail answers as slowly as a wrong password."""
     verify(_decoy_hash(), password)
+
+
+def too_guessable(password: str, hints: tuple[str, ...] = ()) -> str | None:
+    """Why `password` is too easy to guess (None if it is not): too short, a placeholder from our examples
+    ("change-me…"), or a zxcvbn score under 3 (guessable with 10^8 tries or fewer; `hints` — the account's
+    e-mail, the centre's name — count as known words)."""
+    if len(password) < MIN_LENGTH:
+        return f"it must have at least {MIN_LENGTH} characters"
+    if "change-me" in password.lower().replace("_", "-").replace(" ", "-"):
+        return "it is the placeholder of the example configuration"
+    verdict = zxcvbn(password[:100], user_inputs=[h for h in hints if h])  # zxcvbn's cost grows with length
+    if verdict["score"] < 3:
+        return "it is too easy to guess" + (f" ({verdict['feedback']['warning']})"
+                                            if verdict["feedback"]["warning"] else "")
+    return None

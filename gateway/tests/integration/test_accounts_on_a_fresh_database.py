@@ -53,10 +53,19 @@ def test_ensure_admin_does_nothing_without_both_variables(fresh_db, settings):
         assert s.scalar(select(func.count()).select_from(User)) == before
 
 
-def test_ensure_admin_refuses_a_short_password(fresh_db, settings):
-    with pytest.raises(RuntimeError, match="ADMIN_PASSWORD"):
-        accounts.ensure_admin(dataclasses.replace(settings, admin_email="y@center.example", admin_password="short"),
-                              fresh_db)
+@pytest.mark.parametrize("password, why", [
+    ("short", "at least 10 characters"),
+    ("change-me-admin", "placeholder"),  # our example files' value, left as it was
+    ("password1234", "too easy to guess"),
+    ("Sunnysteps2026!", "too easy to guess"),  # the centre's name and a year
+    ("owner.smith2026", "too easy to guess"),  # the owner's own address
+])
+def test_ensure_admin_refuses_a_guessable_password_and_creates_nothing(fresh_db, settings, password, why):
+    weak = dataclasses.replace(settings, admin_email="owner.smith@center.example", admin_password=password,
+                               center_name="Sunny Steps")
+    with pytest.raises(RuntimeError, match=f"ADMIN_PASSWORD is refused: .*{why}"):
+        accounts.ensure_admin(weak, fresh_db)
+    assert [a for a in org_admins(fresh_db) if a.email == "owner.smith@center.example"] == []
 
 
 def test_the_last_active_org_admin_cannot_be_demoted_or_deactivated(fresh_db, settings):
