@@ -26,4 +26,18 @@ def gunicorn_settings(package: str, default_port: int) -> dict[str, Any]:
         "keepalive": 5,
         "accesslog": os.environ.get("ACCESS_LOG") or None,
         "child_exit": child_exit,
+        **_control_socket(package),
     }
+
+
+def _control_socket(package: str) -> dict[str, Any]:
+    """Gunicorn's control socket (`gunicornc`), off unless GUNICORN_CONTROL_DIR names where to put it.
+
+    By default every master binds $XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl: on one machine the
+    seven services' masters took the same path, the last one started answering for all (security review). We
+    never use it, so it is closed; an operator who wants it gets one socket per service, owner-only.
+    """
+    directory = os.environ.get("GUNICORN_CONTROL_DIR")
+    if not directory:
+        return {"control_socket_disable": True}
+    return {"control_socket": os.path.join(directory, f"{package}.ctl"), "control_socket_mode": 0o600}
