@@ -4,8 +4,8 @@
 A denial must be the table's exact status and must come before any validation: every body sent is invalid (a
 JSON string where the API wants an object or a list), and so is one query parameter for those to be refused,
 so a 422 where the table says 401/403 is a failure, and an allowed caller writes nothing through a body.
-An allowed caller's answer may be anything but 401/403 — and an answer to someone with no part in family A's
-client (anonymous, the other therapist, the other family) never holds that client's id (a filtered list)."""
+An allowed caller's answer may be anything but 401/403 — and an answer to someone with no part in a family's
+client (anonymous, the other family, the therapist not assigned) never holds that client's id: a list filters."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -19,11 +19,11 @@ from .policy import CALLERS, POLICY
 PREFIX = "/api/v1"
 METHODS = ("get", "post", "put", "patch", "delete")
 INVALID_BODY = "policy-matrix: not an object"  # valid JSON, wrong type for every request schema
-# Operations after which an allowed caller's access token is refused (they end the caller's other sessions, and
-# with them every access token signed until then): run last, each caller then refreshes its token.
 # No part in a family's client (A's therapist is thA, B's thB): its id is in no answer of theirs.
 OUTSIDERS = {"A": ("anon", "thB", "famB"), "B": ("anon", "thA", "famA")}
 LINK_TOKENS = ("token", "access_token")  # query parameters that carry a link's secret
+# Operations after which an allowed caller's access token is refused (they end the caller's other sessions, and
+# with them every access token signed until then): run last, each caller then refreshes its token.
 ENDS_OWN_ACCESS = ("DELETE /users/me/sessions/{session_id}", "POST /users/me/sessions/end-others")
 
 
@@ -49,6 +49,7 @@ def test_every_operation_has_a_row_in_the_policy_table(openapi):
 
 
 def _path(operation: str, world: policy_world.World) -> str:
+    """The operation's path with the world's ids in it (family A's, or those the operation has of its own)."""
     path = operation.split(" ", 1)[1]
     values = {**world.ids, **world.overrides.get(operation, {})}
     for name in [part[1:-1] for part in path.split("/") if part.startswith("{")]:
@@ -89,6 +90,7 @@ def _leak(world: policy_world.World, caller: str, resp: requests.Response) -> st
 
 
 def _verdict(expected: str, status: int) -> str | None:
+    """What is wrong with answering `status` where the table says `expected`, or None."""
     if expected == "ok":
         return None if status not in (401, 403) else f"unexpected deny {status}"
     if status == int(expected):
