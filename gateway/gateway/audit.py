@@ -232,19 +232,26 @@ def event_for(rule: Rule, params: dict[str, str], response: Response) -> AuditEv
     action = dict(rule.answers).get(response.headers.get(AUDIT_OUTCOME, ""), action)
     if rule.portal and (by_link or principal.role == CLIENT):
         action = "portal." + action
-    email = principal.email or None
-    if rule.actor_email_from_body and isinstance(body.get("email"), str):
-        email = body["email"].strip().lower()[:254] or None
-    actor_id, role = principal.user_id, LINK_HOLDER if by_link else principal.role
-    if actor_id is None and rule.subject == "answer:user.id" and response.status_code < 400:
-        # A sign-in (or its second step, an activation, a reset): the person is whoever the answer names.
-        answer = _json(response)
-        actor_id, role, email = subject_id, _dig(answer, "user.role") or role, _dig(answer, "user.email") or email
+    actor_id, role, email = _actor(rule, body, response, subject_id)
+    role = LINK_HOLDER if by_link else role
     return AuditEvent(
         action=action[:60], outcome="success" if response.status_code < 400 else "failure",
         status=response.status_code, actor_id=actor_id, actor_role=role and role[:20],
         actor_email=email and email[:254], subject_type=subject_type if subject_id else None, subject_id=subject_id,
         address=client_address()[:45] or None, request_id=g.get("request_id"), detail=detail)
+
+
+def _actor(rule: Rule, body: dict[str, Any], response: Response, subject_id: str | None) -> tuple[str | None, ...]:
+    """Who did it: the token's principal; for a sign-in, the address tried and, once it worked, whom the answer
+    names (its second step, an activation, a reset alike)."""
+    principal = current_principal()
+    actor_id, role, email = principal.user_id, principal.role, principal.email or None
+    if rule.actor_email_from_body and isinstance(body.get("email"), str):
+        email = body["email"].strip().lower()[:254] or None
+    if actor_id is None and rule.subject == "answer:user.id" and response.status_code < 400:
+        answer = _json(response)
+        actor_id, role, email = subject_id, _dig(answer, "user.role") or role, _dig(answer, "user.email") or email
+    return actor_id, role, email
 
 
 def remember_before() -> None:
