@@ -50,6 +50,15 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(dt.timezone.utc)
 
 
+LIKE_ESCAPE = "\\"
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern for `text` anywhere, `%` and `_` taken literally: use with `.like(p, escape=LIKE_ESCAPE)`.
+    Unescaped, a search for "100%" or "a_b" matches what the person did not type."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def UUIDStr(**kwargs: Any):  # noqa: N802 - reads like a column type
     """UUIDs as 36-character strings: portable, readable in SQLite, indexable everywhere."""
     return String(36, **kwargs)

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from servicekit.auth import Principal
+from servicekit.db import LIKE_ESCAPE, contains_pattern
 from servicekit.errors import Forbidden, not_found
 from servicekit.messaging import add_event
 
@@ -141,14 +142,15 @@ def _digits(column: Any) -> Any:
 
 def _matching(text: str) -> Any:
     """Clients whose name, or a guardian's name, e-mail or phone number, contains `text` (any case)."""
-    pattern = f"%{text.strip().lower()}%"
-    guardian_terms = [func.lower(Contact.first_name + " " + Contact.last_name).like(pattern),
-                      func.lower(Contact.email).like(pattern)]
+    pattern = contains_pattern(text.strip().lower())
+    guardian_terms = [func.lower(Contact.first_name + " " + Contact.last_name).like(pattern, escape=LIKE_ESCAPE),
+                      func.lower(Contact.email).like(pattern, escape=LIKE_ESCAPE)]
     digits = re.sub(r"\D", "", text)
     if len(digits) >= PHONE_SEARCH_DIGITS and PHONE_LIKE.fullmatch(text.strip()):
         guardian_terms.append(_digits(Contact.phone).like(f"%{digits}%"))
     by_guardian = select(ClientContact.client_id).join(Contact).where(or_(*guardian_terms))
-    return or_(func.lower(Client.first_name + " " + Client.last_name).like(pattern), Client.id.in_(by_guardian))
+    return or_(func.lower(Client.first_name + " " + Client.last_name).like(pattern, escape=LIKE_ESCAPE),
+               Client.id.in_(by_guardian))
 
 
 def update_client(session: Session, client: Client, changes: dict[str, Any]) -> Client:

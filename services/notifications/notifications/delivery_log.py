@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
 from servicekit.auth import CLIENT, Principal
-from servicekit.db import utcnow
+from servicekit.db import LIKE_ESCAPE, contains_pattern, utcnow
 from servicekit.errors import Conflict, Forbidden, not_found
 from servicekit.messaging import Envelope, add_event
 
@@ -99,9 +99,9 @@ def _day_start(day: dt.date, timezone: str) -> dt.datetime:
 
 def _recipient_matches(text: str) -> ColumnElement[bool]:
     """The address or the name contains `text`, whatever the case (`%` and `_` taken literally)."""
-    pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return or_(Notification.recipient.ilike(pattern, escape="\\"),
-               Notification.recipient_name.ilike(pattern, escape="\\"))
+    pattern = contains_pattern(text.strip())
+    return or_(Notification.recipient.ilike(pattern, escape=LIKE_ESCAPE),
+               Notification.recipient_name.ilike(pattern, escape=LIKE_ESCAPE))
 
 
 def query(principal: Principal, args: dict[str, Any], timezone: str) -> Select:

@@ -142,6 +142,9 @@ def test_the_search_finds_a_client_by_its_name_or_a_guardians_name_email_or_phon
     assert wanted in found("+33 6 12 34 56 78")
     assert sorted(found(f"{tag}@example.org")) == sorted([wanted, other])
     assert found(f"nobody{tag}") == []
+    # `%` and `_` are letters typed, not wildcards: "_" is no "any character", "%" no "anything".
+    assert found(f"Search{tag[:4]}_{tag[5:]}") == [] and found(f"Search{tag[:3]}%{tag[6:]}") == []
+    assert found(f"camille_{tag}") == [] and found(f"camille-{tag}") == [wanted]
 
 
 def test_the_next_page_link_of_a_search_in_any_alphabet_is_a_valid_header(client, tokens):
