@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any, Callable
 
 from sqlalchemy.orm import Session
 
@@ -128,21 +129,21 @@ def _invoice_mail(session: Session, settings: NotificationsSettings, event: Enve
 
 def account_invited(session: Session, settings: NotificationsSettings, event: Envelope) -> None:
     """E-mail the portal activation link to the guardian."""
-    data = personal_links.opened(event.data, settings.link_sealing_private_key, "activation_url")
-    client_ids = data.get("client_ids") or []
-    contact = preferences.for_client(session, client_ids[0] if client_ids else None, settings)
-    contact = Contact(contact.name, data["email"], None, contact.timezone)
-    request = Request("portal_invitation", contexts.invitation(data, contact.timezone),
-                      client_id=client_ids[0] if client_ids else None)
-    send(session, settings, Source.of(event), request, contact)
+    _account_link(session, settings, event, "portal_invitation", "activation_url", contexts.invitation)
 
 
 def password_reset_requested(session: Session, settings: NotificationsSettings, event: Envelope) -> None:
     """E-mail a password reset link to the account's own address (staff or family)."""
-    data = personal_links.opened(event.data, settings.link_sealing_private_key, "reset_url")
+    _account_link(session, settings, event, "password_reset", "reset_url", contexts.password_reset)
+
+
+def _account_link(session: Session, settings: NotificationsSettings, event: Envelope, kind: str, link: str,
+                  build: Callable[[dict[str, Any], str], dict[str, Any]]) -> None:
+    """A sealed link for one account, to the account's own address; a family's is filed under its first child."""
+    data = personal_links.opened(event.data, settings.link_sealing_private_key, link)
     client_ids = data.get("client_ids") or []
-    contact = preferences.for_client(session, client_ids[0] if client_ids else None, settings)
-    contact = Contact(contact.name, data["email"], None, contact.timezone)
-    request = Request("password_reset", contexts.password_reset(data, contact.timezone),
-                      client_id=client_ids[0] if client_ids else None)
-    send(session, settings, Source.of(event), request, contact)
+    client_id = client_ids[0] if client_ids else None
+    base = preferences.for_client(session, client_id, settings)
+    contact = Contact(base.name, data["email"], None, base.timezone)
+    send(session, settings, Source.of(event), Request(kind, build(data, contact.timezone), client_id=client_id),
+         contact)
