@@ -52,6 +52,7 @@ def confirm(data):
 @access(AUTHENTICATED)
 @blp.arguments(TurnOffIn)
 @blp.response(200, TokenPairOut)
+@blp.alt_response(429, description="Too many wrong passwords or codes from this address; `Retry-After` says when")
 def turn_off(data):
     """Turn it off (not for a role that requires it), with the password and a code: the other sessions end."""
     settings = current_settings()
@@ -69,6 +70,7 @@ def turn_off(data):
 @access(AUTHENTICATED)
 @blp.arguments(CodeIn)
 @blp.response(200, RecoveryCodesOut)
+@blp.alt_response(429, description="Too many wrong codes from this address; `Retry-After` says when")
 def new_recovery_codes(data):
     """Ten new recovery codes (the earlier ones stop working), for a current code."""
     with unit_of_work() as session:
