@@ -145,7 +145,7 @@ def test_wrong_codes_are_braked_like_wrong_passwords(client, db):
     assert second_step(client, challenge, code(secret, 1), source="198.51.100.100").status_code == 200
 
 
-def test_turning_it_off_needs_the_password_and_a_code(client, db):
+def test_turning_it_off_needs_the_password_and_a_code_and_ends_the_other_sessions(client, db):
     user, secret, confirmed = enrolled_user(client, db)
     token = confirmed["access_token"]
 
@@ -155,8 +155,11 @@ def test_turning_it_off_needs_the_password_and_a_code(client, db):
     assert off("not my password", code(secret, 1)).status_code == 422
     wrong = off(PASSWORD, "111111")
     assert wrong.status_code == 422 and "code" in wrong.json["errors"]
+    other = second_step(client, login(client, user.email).json["challenge"], code(secret, 1)).json
     done = off(PASSWORD, confirmed["recovery_codes"][1])
     assert done.status_code == 200 and done.json["access_token"]
+    assert client.post("/api/v1/auth/refresh", json={"refresh_token": other["refresh_token"]}).status_code == 401
+    assert client.post("/api/v1/auth/refresh", json={"refresh_token": done.json["refresh_token"]}).status_code == 200
     assert login(client, user.email).status_code == 200  # the password alone again
 
 
