@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, delete, or_, select, text
 from sqlalchemy.orm import Session
 
-from servicekit.db import utcnow
+from servicekit.db import LIKE_ESCAPE, contains_pattern, utcnow
 
 from gateway.config import GatewaySettings
 from gateway.models import AuditEvent
@@ -21,11 +21,6 @@ _USER_ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F
 CSV_COLUMNS = ("occurred_at", "action", "outcome", "status", "actor_id", "actor_role", "actor_email",
                "subject_type", "subject_id", "address", "request_id", "detail")
 CSV_MAX_ROWS = 10_000  # one download; narrow the filters for more
-
-
-def _contains(text_: str) -> str:
-    """A LIKE pattern for `text_` anywhere (`%` and `_` taken literally)."""
-    return "%" + text_.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _day_start(day: dt.date, timezone: str) -> dt.datetime:
@@ -44,11 +39,11 @@ def query(args: dict[str, Any], timezone: str) -> Select:
     if _USER_ID.match(actor):
         stmt = stmt.where(AuditEvent.actor_id == actor.lower())
     elif actor:
-        stmt = stmt.where(AuditEvent.actor_email.ilike(_contains(actor), escape="\\"))
+        stmt = stmt.where(AuditEvent.actor_email.ilike(contains_pattern(actor), escape=LIKE_ESCAPE))
     action = (args.get("action") or "").strip().rstrip(".*")
     if action:
         stmt = stmt.where(or_(AuditEvent.action == action,
-                              AuditEvent.action.like(_contains(action)[1:-1] + ".%", escape="\\")))
+                              AuditEvent.action.like(contains_pattern(action)[1:-1] + ".%", escape=LIKE_ESCAPE)))
     if args.get("subject_id"):
         stmt = stmt.where(AuditEvent.subject_id == args["subject_id"].strip())
     if args.get("outcome"):
