@@ -162,9 +162,9 @@ RULES: tuple[Rule, ...] = (
     Rule("POST", "/invoices/{invoice_id}/payments", "invoice.paid", "invoice", "invoice_id", portal=True),
     Rule("PUT", "/reminder-settings/{client_id}", "reminders.changed", "client", "client_id", portal=True),
     Rule("GET", "/q/{quotation_id}", "quotation.opened", "quotation", "quotation_id", portal=True, api=False),
-    Rule("GET", "/r/{token}", "appointment.answered", portal=True, api=False,
+    # Opening a one-click link only shows its button (a mail scanner opens them all); the button's POST acts.
+    Rule("POST", "/r/{token}", "appointment.answered", portal=True, api=False,
          answers=(("confirm", "appointment.confirmed"), ("cancel", "appointment.cancelled"))),
-    Rule("GET", "/r/unsubscribe/{token}", "reminders.unsubscribed", portal=True, api=False),
     Rule("POST", "/r/unsubscribe/{token}", "reminders.unsubscribed", portal=True, api=False),
 )
 

@@ -37,7 +37,7 @@ def links():
     """Notifications' one-click page as the gateway sees it: a page naming what the link acted on."""
     app = Flask("fake_links")
 
-    @app.get("/r/<token>")
+    @app.post("/r/<token>")
     def answer(token):
         return "<p>Thank you</p>", 200, {"X-Audit-Subject": f"appointment {APPOINTMENT}", "X-Audit-Action": "confirm"}
 
@@ -207,7 +207,7 @@ def test_a_clinical_read_and_a_portal_action_through_the_gateway_are_recorded(cl
 
 def test_a_one_click_link_is_recorded_as_what_the_service_says_it_did_and_those_words_stay_inside(client, db):
     rid = trace()
-    resp = client.get("/r/a-signed-one-click-token", headers={"X-Request-ID": rid})
+    resp = client.post("/r/a-signed-one-click-token", headers={"X-Request-ID": rid})
     assert resp.status_code == 200 and "X-Audit-Subject" not in resp.headers and "X-Audit-Action" not in resp.headers
     [row] = rows(db, request_id=rid)
     assert (row.action, row.actor_role, row.actor_id) == ("portal.appointment.confirmed", "link_holder", None)
@@ -241,7 +241,7 @@ def test_no_password_or_token_is_ever_in_a_line(client, db, tokens):
     secrets_seen.append("the owner's new one")
     call("POST", "/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})  # reused: refused
     call("POST", "/api/v1/auth/logout", json={"refresh_token": changed["refresh_token"]})
-    call("GET", "/r/one-click-token-abc")
+    call("POST", "/r/one-click-token-abc")
     secrets_seen.append("one-click-token-abc")
     lines = [row for rid in rids for row in rows(db, request_id=rid)]
     assert {row.action for row in lines} >= {"auth.login", "user.password_changed", "user.password_set",

@@ -15,8 +15,8 @@ ADAPTER = audit.route_map().bind("audit")
     ("GET", "/api/v1/invoices/i-9/pdf", "export.invoice_pdf", "i-9"),
     ("POST", "/api/v1/appointments/a-1/withdraw-cancel", "appointment.cancel_withdrawn", "a-1"),
     ("GET", "/q/q-7", "quotation.opened", "q-7"),
-    ("GET", "/r/unsubscribe/abc", "reminders.unsubscribed", None),
-    ("GET", "/r/abc", "appointment.answered", None),
+    ("POST", "/r/unsubscribe/abc", "reminders.unsubscribed", None),
+    ("POST", "/r/abc", "appointment.answered", None),
 ])
 def test_a_request_finds_its_rule_and_the_subject_its_path_names(method, path, action, subject):
     rule, params = audit.match(ADAPTER, method, path)

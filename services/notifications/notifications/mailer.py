@@ -5,6 +5,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.policy import SMTP, EmailPolicy
 from email.utils import formataddr, formatdate, parseaddr
 
 from servicekit.center import Center
@@ -13,6 +14,27 @@ from notifications.config import NotificationsSettings
 
 # Everything a send can fail with: SMTP replies, network and TLS errors, an address no header can carry.
 SEND_ERRORS = (smtplib.SMTPException, OSError, ValueError)
+
+
+class _Policy(EmailPolicy):
+    """SMTP's policy, except that a List-Unsubscribe header is never folded into RFC 2047 encoded words.
+
+    A URL longer than a line (our signed unsubscribe links are) would otherwise be written as
+    `=?utf-8?q?=3Chttps=3A//…?=`, which no mail client reads as a link: no "Unsubscribe" button. The header is
+    ASCII; RFC 5322 allows a line up to 998 characters.
+    """
+
+    def _whole_line(self, name: str) -> EmailPolicy:
+        return SMTP.clone(max_line_length=998) if name.lower() == "list-unsubscribe" else SMTP
+
+    def fold(self, name, value):  # noqa: ANN001 - email.policy's signature
+        return self._whole_line(name).fold(name, value)
+
+    def fold_binary(self, name, value):  # noqa: ANN001 - email.policy's signature
+        return self._whole_line(name).fold_binary(name, value)
+
+
+POLICY = _Policy(linesep="\r\n")  # as email.policy.SMTP
 
 
 @dataclass(frozen=True)
@@ -40,7 +62,7 @@ def compose(settings: NotificationsSettings, notification_id: str, to: str, name
             body: str, *, attachment: Attachment | None = None, unsubscribe_url: str | None = None,
             sender: str | None = None, reply_to: str | None = None) -> EmailMessage:
     """A plain-text e-mail from `sender` (else MAIL_FROM) with the notification's own Message-ID (and its PDF)."""
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = sender or settings.mail_from
     if reply_to:
         message["Reply-To"] = reply_to  # the centre's own address: answers reach a person, not no-reply

@@ -23,6 +23,7 @@ class Mailbox:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         message = email.message_from_bytes(envelope.content, policy=policy.default)
+        message.raw = envelope.content  # as it travelled: how each header was written
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), message))
         if self.on_accept is not None:
             self.on_accept(list(envelope.rcpt_tos))

@@ -188,6 +188,8 @@ def test_appointment_notices_and_reminders_reach_the_smtp_server_with_an_unsubsc
     apply(db, env)
     booked = sent_mail(db, settings, mailbox, address, "Your session is booked")
     assert booked["List-Unsubscribe"].startswith(f"<{settings.public_base_url}/r/unsubscribe/")
+    # Written as the link itself (not RFC 2047 words, which no mail client reads): the client offers its button.
+    assert f"\r\nList-Unsubscribe: <{settings.public_base_url}/r/unsubscribe/".encode() in booked.raw
     assert booked["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     [reminder] = reminders_of(db, env.data["appointment_id"])
     dispatch.fire_reminders(db, settings, reminder.due_at)
