@@ -31,6 +31,7 @@ def test_a_request_finds_its_rule_and_the_subject_its_path_names(method, path, a
     ("HEAD", "/api/v1/invoices/i-9/pdf"),        # no document leaves
     ("GET", "/api/v1/clients/c-1/activities/x"),
     ("GET", "/staff/clients/c-1"),               # web's pages call the API, which is where reads are seen
+    ("GET", "/r/abc"),                           # a one-click link's page before its button: scanners open it
 ])
 def test_requests_without_a_rule_are_not_recorded(method, path):
     assert audit.match(ADAPTER, method, path) is None
