@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, support
+from babel.numbers import NumberFormatError, parse_decimal
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, request, session
@@ -112,6 +113,18 @@ def fmt_date(value: Any, style: str = "medium") -> str:
 def fmt_time(value: Any) -> str:
     moment = parse_time(value)
     return format_time(moment, "HH:mm") if moment else ""
+
+
+def api_amount(text: str | None, locale: str | None = None) -> str:
+    """An amount as typed in the page's language ("1 234,50" in French, "1,234.50" in English) as the API's
+    decimal string ("1234.50"). Read strictly: "300,50" on an English page is refused (by the API, beside the
+    field) rather than guessed — a payment read as 30,050 is worse than a question. Unreadable text goes as
+    typed, so the API names what is wrong with it."""
+    cleaned = "".join((text or "").split()).replace("\u202f", "")
+    try:
+        return str(parse_decimal(cleaned, locale=locale or str(get_locale() or "en"), strict=True))
+    except NumberFormatError:
+        return cleaned
 
 
 def fmt_money(amount: Any, currency: str | None = None) -> str:

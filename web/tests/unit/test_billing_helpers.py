@@ -3,7 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from web.staff.billing import PAGE_SIZE, api_amount, by_client, invoice_queries, payment_methods, sessions_left
+from web.i18n import api_amount
+from web.staff.billing import PAGE_SIZE, by_client, invoice_queries, payment_methods, sessions_left
 
 
 def test_with_a_balance_asks_the_api_for_money_still_owed_in_one_list():
@@ -29,12 +30,15 @@ def test_the_due_list_shows_every_overdue_invoice_first_then_the_others_page_by_
                                                                   "overdue": "false"}}
 
 
-@pytest.mark.parametrize("typed, sent", [
-    ("80.00", "80.00"), ("80,5", "80.5"), (" 1 234,50 ", "1234.50"), ("1\u202f234,50", "1234.50"),
-    ("12", "12"), ("ten", "ten"), ("", ""), (None, ""), ("1.234,5", "1.234,5"),
+@pytest.mark.parametrize("locale, typed, sent", [
+    ("fr", "80,5", "80.5"), ("fr", " 1 234,50 ", "1234.50"), ("fr", "1\u202f234,50", "1234.50"), ("fr", "12", "12"),
+    ("en", "80.00", "80.00"), ("en", "1,234.50", "1234.50"), ("en", "12", "12"),
+    # Not an amount of the page's language: sent as typed, for the API to refuse beside the field — a payment
+    # read as 30,050 is worse than a question.
+    ("en", "300,50", "300,50"), ("fr", "1.234,5", "1.234,5"), ("en", "ten", "ten"), ("en", "", ""), ("en", None, ""),
 ])
-def test_an_amount_typed_the_french_way_reaches_the_api_as_a_decimal_string(typed, sent):
-    assert api_amount(typed) == sent
+def test_an_amount_is_read_in_the_pages_language_and_reaches_the_api_as_a_decimal_string(locale, typed, sent):
+    assert api_amount(typed, locale) == sent
 
 
 def test_package_credit_is_offered_only_while_prepaid_sessions_are_left():

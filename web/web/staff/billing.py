@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask import Response, flash, redirect, request, url_for
@@ -19,7 +19,7 @@ from web.api import api
 from web.errors import is_htmx
 from web.forms import REQUIRED, CreatingForm, api_message, apply_api_errors, refusal_message
 from web.gateway import Conflict, Invalid
-from web.i18n import fmt_money
+from web.i18n import api_amount, fmt_money
 from web.labels import INVOICE_STATUSES as STATUS_LABELS, PAYMENT_METHODS as METHOD_LABELS
 from web.render import page
 from web.staff import bp
@@ -51,18 +51,6 @@ def invoice_queries(status: str, with_balance: bool, client_id: str = "", cursor
     if cursor:
         return {"rest": rest}
     return {"overdue": {**query, "overdue": "true", "limit": 200}, "rest": rest}
-
-
-def api_amount(text: str | None) -> str:
-    """What a person typed as an amount, as the API reads it: "1 234,50" -> "1234.50" (else unchanged)."""
-    cleaned = "".join((text or "").split()).replace("\u202f", "")
-    if "," in cleaned and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
-    try:
-        Decimal(cleaned)
-    except InvalidOperation:
-        return (text or "").strip()  # the API says what is wrong with it, beside the field
-    return cleaned
 
 
 def sessions_left(credits: list[dict[str, Any]]) -> int:

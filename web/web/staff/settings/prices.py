@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from babel.numbers import NumberFormatError, parse_decimal
 from flask import flash, redirect, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
@@ -16,6 +15,7 @@ from web.api import api
 from web.errors import is_htmx
 from web.forms import CreatingForm, apply_api_errors, refusal_message
 from web.gateway import Conflict, Invalid
+from web.i18n import api_amount
 from web.render import page
 from web.staff import bp
 
@@ -23,15 +23,6 @@ LIST_TEMPLATE = "staff/settings/prices/list.html"
 EDIT_TEMPLATE = "staff/settings/prices/edit.html"
 ROW_TEMPLATE = "staff/settings/prices/row.html"
 KINDS = (("single", _l("Single session")), ("package", _l("Package of sessions")))
-
-
-def amount(text: str | None) -> str:
-    """A price as typed in the page's language ("720,00" in French) as the API's decimal string."""
-    cleaned = "".join((text or "").split()).replace("\u202f", "")
-    try:
-        return str(parse_decimal(cleaned, locale=str(get_locale() or "en"), strict=True))
-    except NumberFormatError:
-        return cleaned  # the API says what is wrong with it, beside the field
 
 
 class PriceForm(CreatingForm):
@@ -77,7 +68,7 @@ def settings_price_create():
     if not form.validate_on_submit():
         return _list_page(form, status=422)
     body = {"service_code": form.service_code.data, "service_name": services[form.service_code.data],
-            "name": form.name.data.strip(), "kind": form.kind.data, "unit_price": amount(form.unit_price.data),
+            "name": form.name.data.strip(), "kind": form.kind.data, "unit_price": api_amount(form.unit_price.data),
             "sessions": form.sessions.data if form.kind.data == "package" else None}
     try:
         api().post("price-list", body, idempotency_key=form.idempotency_key.data)
@@ -100,7 +91,7 @@ def settings_price(item_id):
     if not form.validate():
         return page(EDIT_TEMPLATE, status=422, form=form, item=item)
     try:
-        changes = {"name": form.name.data.strip(), "unit_price": amount(form.unit_price.data)}
+        changes = {"name": form.name.data.strip(), "unit_price": api_amount(form.unit_price.data)}
         api().patch(f"price-list/{item_id}", changes)
     except Invalid as exc:
         return page(EDIT_TEMPLATE, status=422, form=form, item=item, problem=" ".join(apply_api_errors(form, exc)))
