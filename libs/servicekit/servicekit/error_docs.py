@@ -51,6 +51,11 @@ RESPONSES: dict[int, tuple[str, str]] = {
     503: ("ServiceUnavailable", "A database or a service behind this one is unavailable; retry after "
                                 "`Retry-After` seconds."),
 }
+# Answered by the HTTP server before the API sees the request: gunicorn's own page, not problem+json.
+URI_TOO_LONG = ("UriTooLong", {
+    "description": "The request line is longer than the HTTP server reads (gunicorn's `limit_request_line`, "
+                   "4,094 bytes): refused by the server itself, as an HTML page.",
+    "content": {"text/html": {"schema": {"type": "string"}}}})
 WRITES = frozenset({"post", "put", "patch", "delete"})
 
 
@@ -67,6 +72,8 @@ def error_statuses(method: str, rule: frozenset[str] | None, *, has_path_args: b
         statuses |= {400, 422}
     if has_query:
         statuses.add(422)
+    if has_path_args or has_query:
+        statuses.add(414)  # parameters are what make a URL long
     if method in WRITES:
         statuses.add(409)  # domain conflicts, and any unique constraint lost to a concurrent writer
         if public:
@@ -85,6 +92,7 @@ class ProblemResponses(BasePlugin):
         for name, description in RESPONSES.values():
             spec.components.response(name, {"description": description, "content": {
                 PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}})
+        spec.components.response(*URI_TOO_LONG)
 
     def operation_helper(self, path: str | None = None, operations: dict | None = None, **kwargs: Any) -> None:
         rule = kwargs.get("rule")  # flask-smorest passes the werkzeug Rule of the documented view
@@ -108,6 +116,8 @@ class ProblemResponses(BasePlugin):
 
 def _problem(status: int, declared: Any) -> str | dict[str, Any]:
     """The shared response of `status`, or the view's own description of it with the shared content."""
+    if status == 414:
+        return URI_TOO_LONG[0]
     if isinstance(declared, dict) and declared.get("description") or status not in RESPONSES:
         description = (declared or {}).get("description") if isinstance(declared, dict) else None
         return {"description": description or HTTPStatus(status).phrase,

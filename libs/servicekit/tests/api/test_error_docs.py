@@ -85,7 +85,7 @@ def test_a_public_read_without_arguments_documents_only_a_bad_token_and_an_outag
 
 
 def test_query_arguments_add_422(spec):
-    assert errors_of(spec, "/news/search", "get") == {401, 422, 503}
+    assert errors_of(spec, "/news/search", "get") == {401, 414, 422, 503}
 
 
 def test_a_public_write_may_be_throttled_and_conflict(spec):
@@ -93,7 +93,7 @@ def test_a_public_write_may_be_throttled_and_conflict(spec):
 
 
 def test_a_staff_write_on_a_path_resource_documents_denials_and_404(spec):
-    assert errors_of(spec, "/clients/{client_id}/notes", "post") == {400, 401, 403, 404, 409, 422, 503}
+    assert errors_of(spec, "/clients/{client_id}/notes", "post") == {400, 401, 403, 404, 409, 414, 422, 503}
 
 
 def test_a_status_the_view_declares_joins_with_its_own_description_as_problem_json(spec):
@@ -110,10 +110,16 @@ def test_every_error_is_problem_json_with_the_shared_schema_and_no_default(spec)
                 continue
             assert "default" not in operation["responses"]  # flask-smorest's JSON error body is never sent
             for code, response in operation["responses"].items():
-                if int(code) >= 400 and "$ref" in response:
+                if int(code) >= 400 and "$ref" in response and code != "414":  # gunicorn's own page
                     name = response["$ref"].rsplit("/", 1)[1]
                     content = spec["components"]["responses"][name]["content"]
                     assert content == {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+def test_a_url_too_long_for_the_http_server_is_documented_as_its_html_page(spec):
+    too_long = spec["paths"]["/api/v1/news/search"]["get"]["responses"]["414"]
+    assert too_long == {"$ref": "#/components/responses/UriTooLong"}
+    assert list(spec["components"]["responses"]["UriTooLong"]["content"]) == ["text/html"]
 
 
 def test_the_problem_schema_describes_what_is_really_sent(app, tokens):
