@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from servicekit import sealing
 from servicekit.db import utcnow
 from servicekit.messaging import add_event
 
@@ -103,7 +104,9 @@ def offered_payload(entry: WaitlistEntry, offer: WaitlistOffer, spot: Spot, sett
         "start": offer.start_at.astimezone(zone).isoformat(), "end": offer.end_at.astimezone(zone).isoformat(),
         "hold_until": offer.hold_until.astimezone(zone).isoformat(),
         "client": {"first_name": entry.client_first_name, "last_name": entry.client_last_name},
-        "guardian": entry.guardian, "client_id": entry.client_id, "accept_url": accept_url(settings, entry.id, token),
+        "guardian": entry.guardian, "client_id": entry.client_id,
+        # Sealed for the notifications service (servicekit.sealing): no usable link in the outbox or the broker.
+        "accept_url": sealing.seal(accept_url(settings, entry.id, token), settings.link_sealing_public_key),
     }
 
 

@@ -4,7 +4,7 @@ import uuid
 from contextlib import contextmanager
 
 
-from servicekit.testing.events import event, outbox_events  # noqa: F401 - re-exported for the tests
+from servicekit.testing.events import event, opened, outbox_events  # noqa: F401 - re-exported for the tests
 
 WEEKDAYS_9_TO_12 = [{"weekday": d, "start": "09:00", "end": "12:00"} for d in range(5)]
 

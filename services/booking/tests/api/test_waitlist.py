@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlparse
 
 from booking.models import WaitlistOffer
 
-from ..helpers import at, book, booked_ok, booking, make_service, make_therapist, monday, outbox_events
+from ..helpers import at, book, booked_ok, booking, make_service, make_therapist, monday, opened, outbox_events
 
 
 def join(client, code, headers=None, **extra):
@@ -36,8 +36,10 @@ def free_up(client, tokens, appt):
 
 
 def offer_of(db, entry_id):
+    """The offer event's data, its accept link opened (events carry it sealed: servicekit.sealing)."""
     [event] = outbox_events(db, "waitlist.slot_offered", entry_id=entry_id)
-    return event["data"]
+    assert "token=" not in event["data"]["accept_url"]
+    return {**event["data"], "accept_url": opened(event["data"]["accept_url"])}
 
 
 def token_of(offer):
