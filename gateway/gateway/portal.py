@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from servicekit import sealing
 from servicekit.auth import CLIENT
 from servicekit.db import lock_for_update, utcnow
-from servicekit.errors import Conflict, Gone, NotFound
+from servicekit.errors import Conflict
 from servicekit.messaging import add_event
 
-from gateway import passwords, revocations, tokens
+from gateway import invitations, passwords, revocations, tokens
 from gateway.accounts import add_account, get_user, holding_client, normalize_email
 from gateway.config import GatewaySettings
 from gateway.models import Invitation, User
@@ -66,10 +66,10 @@ def invite(session: Session, user_id: str, settings: GatewaySettings) -> dict[st
         raise Conflict("This family already uses its portal account: they sign in with their own password.")
     now = utcnow()
     session.execute(update(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None),
-                                             Invitation.purpose == "activate", Invitation.expires_at > now)
+                                             Invitation.purpose == invitations.ACTIVATE, Invitation.expires_at > now)
                     .values(expires_at=now))
     raw = secrets.token_urlsafe(32)
-    invitation = Invitation(user_id=user.id, purpose="activate", token_hash=tokens.digest(raw),
+    invitation = Invitation(user_id=user.id, purpose=invitations.ACTIVATE, token_hash=tokens.digest(raw),
                             expires_at=now + INVITATION_TTL)
     session.add(invitation)
     # The notifications service e-mails the link (the welcome e-mail).
@@ -104,15 +104,8 @@ def invite_active_guardians(session: Session, client: dict[str, Any], settings: 
 
 def activate(session: Session, raw: str, password: str) -> User:
     """Set the password of the account an invitation is for; the invitation is spent."""
-    # Only an activation link: a password reset link is not one (gateway.resets), nor the reverse.
-    invitation = session.scalars(lock_for_update(select(Invitation).where(
-        Invitation.token_hash == tokens.digest(raw), Invitation.purpose == "activate"))).first()
+    invitation, user = invitations.usable(session, raw, invitations.ACTIVATE, for_update=True)
     now = utcnow()
-    if invitation is None:
-        raise NotFound("This activation link is not valid; ask the center for a new one.")
-    if invitation.used_at is not None or invitation.expires_at <= now:
-        raise Gone("This activation link has expired or was already used; ask the center for a new one.")
-    user = get_user(session, invitation.user_id, for_update=True)
     invitation.used_at = now
     user.password_hash = passwords.hash_password(password)
     user.active = True

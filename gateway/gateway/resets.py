@@ -20,11 +20,10 @@ from sqlalchemy.orm import Session
 from servicekit import sealing
 from servicekit.auth import CLIENT
 from servicekit.db import lock_for_update, utcnow
-from servicekit.errors import Gone, NotFound
 from servicekit.messaging import add_event
 
-from gateway import passwords, portal, throttles, tokens
-from gateway.accounts import get_user, normalize_email
+from gateway import invitations, passwords, portal, throttles, tokens
+from gateway.accounts import normalize_email
 from gateway.config import GatewaySettings
 from gateway.models import Invitation, User
 
@@ -32,7 +31,7 @@ RESET_TTL = dt.timedelta(hours=1)
 WINDOW = dt.timedelta(hours=1)
 PER_EMAIL = 5  # requests for one address per hour
 PER_CALLER = 20  # requests from one caller's address per hour, whatever the e-mail addresses
-PURPOSE = "reset"
+PURPOSE = invitations.RESET
 ON_ITS_WAY = ("If an account uses this address, an e-mail with a link to choose a new password is on its way; "
               "the link works for an hour.")
 
@@ -76,15 +75,8 @@ def _send_reset_link(session: Session, user: User, settings: GatewaySettings, no
 
 def complete(session: Session, raw: str, password: str) -> User:
     """Set the new password of the account a reset link is for; the link is spent and every session ends."""
-    invitation = session.scalars(lock_for_update(select(Invitation).where(
-        Invitation.token_hash == tokens.digest(raw), Invitation.purpose == PURPOSE))).first()
-    now = utcnow()
-    if invitation is None:
-        raise NotFound("This password reset link is not valid; ask for a new one.")
-    user = get_user(session, invitation.user_id, for_update=True)
-    if invitation.used_at is not None or invitation.expires_at <= now or not user.active:
-        raise Gone("This password reset link has expired or was already used; ask for a new one.")
-    invitation.used_at = now
+    invitation, user = invitations.usable(session, raw, invitations.RESET, for_update=True)
+    invitation.used_at = utcnow()
     user.password_hash = passwords.hash_password(password)
     tokens.revoke_all(session, user.id)
     return user

@@ -53,6 +53,12 @@ class PasswordResetOut(Schema):
     detail = fields.String()
 
 
+class LinkCheckIn(Schema):
+    token = Secret()
+    purpose = fields.String(required=True, validate=validate.OneOf(("activate", "reset"),
+                                                                 error="Must be one of: {choices}."))
+
+
 class PasswordResetCompleteIn(Schema):
     token = Secret()
     password = Password()

@@ -42,6 +42,7 @@ POST   /auth/login/second-factor/enrolment               ok  ok  ok  ok   ok   o
 POST   /auth/login/second-factor/enrolment/confirm       ok  ok  ok  ok   ok   ok  ok  ok   ok    the sign-in's challenge is the credential
 POST   /auth/password-reset                              ok  ok  ok  ok   ok   ok  ok  ok   ok    answers the same whether the address exists or not
 POST   /auth/password-reset/complete                     ok  ok  ok  ok   ok   ok  ok  ok   ok    the e-mailed reset token is the credential
+POST   /auth/links/check                                 ok  ok  ok  ok   ok   ok  ok  ok   ok    the e-mailed token is the credential
 GET    /users/me                                         401 ok  ok  ok   ok   ok  ok  ok   ok
 POST   /users/me/password                                401 ok  ok  ok   ok   ok  ok  ok   ok
 GET    /users/me/second-factor                           401 ok  ok  ok   ok   ok  ok  ok   ok    one's own; families may turn it on too

@@ -57,10 +57,25 @@ def forgot():
     return render_template("auth/forgot.html", form=form, message=problem, sent=sent), status
 
 
+def _usable(token: str, kind: str) -> bool:
+    """Whether the link may still be used: its page says so at once, before asking for a password twice."""
+    try:
+        api().call("POST", "auth/links/check", json={"token": token, "purpose": kind})
+    except Missing:
+        return False
+    except Invalid as exc:
+        if exc.status != 410:
+            raise
+        return False
+    return True
+
+
 def _new_password_page(kind: str, path: str, done):
     """The form of a reset or an activation link; `done(pair_or_none)` after the gateway accepted it."""
     form = NewPasswordForm(token=request.args.get("token", ""))
     problem, gone = None, not (form.token.data or "")
+    if not gone and request.method == "GET":
+        gone = not _usable(form.token.data, kind)
     if not gone and form.validate_on_submit():
         try:
             answer = api().call("POST", path, json={"token": form.token.data, "password": form.password.data})

@@ -7,13 +7,14 @@ from flask_smorest import Blueprint
 
 from servicekit.addresses import client_address
 from servicekit.auth import PUBLIC, access
-from servicekit.db import unit_of_work
+from servicekit.db import request_session, unit_of_work
 from servicekit.errors import Unauthorized, field_error
 
-from gateway import center, challenges, portal, resets, second_factor, signin, tokens
+from gateway import center, challenges, invitations, portal, resets, second_factor, signin, tokens
 from gateway.config import current_settings
-from gateway.schemas import (ActivateIn, ChallengeIn, ChallengeOut, EnrolledOut, EnrolmentOut, LoginIn,
-                             PasswordResetCompleteIn, PasswordResetIn, PasswordResetOut, RefreshIn, SecondFactorIn, TokenPairOut)
+from gateway.schemas import (ActivateIn, ChallengeIn, ChallengeOut, EnrolledOut, EnrolmentOut, LinkCheckIn,
+                             LoginIn, PasswordResetCompleteIn, PasswordResetIn, PasswordResetOut, RefreshIn,
+                             SecondFactorIn, TokenPairOut)
 
 blp = Blueprint("auth", __name__, description="Log in and keep a session going")
 
@@ -147,3 +148,14 @@ def complete_password_reset(data):
         if second_factor.needed_at_sign_in(user, settings):
             return Response(status=204)
         return tokens.issue_pair(session, user, settings)
+
+
+@blp.route("/auth/links/check", methods=["POST"])
+@access(PUBLIC)
+@blp.arguments(LinkCheckIn)
+@blp.response(204)
+@blp.alt_response(404, description="The link is not valid (or is another kind of link)")
+@blp.alt_response(410, description="The link has expired or was already used")
+def check_link(data):
+    """Whether an activation or password reset link may still be used (its page says so before asking anything)."""
+    invitations.usable(request_session(), data["token"], data["purpose"])

@@ -11,7 +11,8 @@ from servicekit.errors import field_error
 
 from gateway import accounts, center, second_factor, tokens
 from gateway.config import current_settings
-from gateway.schemas import CodeIn, EnrolledOut, EnrolmentOut, RecoveryCodesOut, SecondFactorOut, TokenPairOut, TurnOffIn
+from gateway.schemas import (CodeIn, EnrolledOut, EnrolmentOut, RecoveryCodesOut, SecondFactorOut, TokenPairOut,
+                             TurnOffIn)
 
 blp = Blueprint("second_factor", __name__, description="Two-factor sign-in (authenticator app, recovery codes)")
 

@@ -142,3 +142,18 @@ def test_bad_input_is_a_422_naming_the_field(client, db):
     short = complete(client, token_of(link), "short")
     assert short.status_code == 422 and "password" in short.json["errors"]
     assert complete(client, "no-such-token").status_code == 404
+
+
+def test_a_link_can_be_checked_before_its_page_asks_for_a_password(client, db):
+    user = make_user(db, "therapist")
+    ask(client, user.email)
+    [link] = reset_links(db, user)
+
+    def check(token, purpose="reset"):
+        return client.post("/api/v1/auth/links/check", json={"token": token, "purpose": purpose}).status_code
+    assert check(token_of(link)) == 204
+    assert check(token_of(link), "activate") == 404  # a reset link is no activation link
+    assert check("no-such-token") == 404
+    assert complete(client, token_of(link)).status_code == 200
+    assert check(token_of(link)) == 410
+    assert client.post("/api/v1/auth/links/check", json={"token": "x", "purpose": "other"}).status_code == 422

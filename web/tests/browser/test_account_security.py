@@ -112,10 +112,7 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link_in_french(open_p
     page.locator("[data-test=save-password]").click()
     page.wait_for_url(re.compile(r".*/staff/"))
     again = open_page(locale="fr-FR")
-    again.goto(link)
-    again.get_by_label("Nouveau mot de passe", exact=True).fill("yet another password")
-    again.get_by_label("Répétez le nouveau mot de passe").fill("yet another password")
-    again.locator("[data-test=save-password]").click()
+    again.goto(link)  # a used link says so at once
     expect(again.locator("[data-test=link-gone]")).to_contain_text("a expiré ou a déjà été utilisé")
     expect(again.locator("[data-test=ask-again]")).to_be_visible()
 
@@ -137,7 +134,4 @@ def test_a_family_activates_its_account_from_the_welcome_e_mail(open_page, syste
     page.wait_for_url(re.compile(r".*/portal/"))
     used = open_page()
     used.goto(link)
-    used.get_by_label("New password", exact=True).fill("another family password")
-    used.get_by_label("Repeat the new password").fill("another family password")
-    used.locator("[data-test=save-password]").click()
     expect(used.locator("[data-test=link-gone]")).to_contain_text("expired or was already used")
