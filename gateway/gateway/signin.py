@@ -105,7 +105,6 @@ def check(attempt: Attempt, password: str) -> bool:
 
 def finish(session: Session, attempt: Attempt, matched: bool, password: str) -> User | None:
     """Count a failure on every brake, or clear the account-from-this-address one; the user when it matched."""
-    now = utcnow()
     user = session.scalars(lock_for_update(select(User).where(User.email == attempt.email))).first()
     if not matched or user is None or not user.active or user.password_hash != attempt.password_hash:
         count_failure(session, attempt)
@@ -113,6 +112,11 @@ def finish(session: Session, attempt: Attempt, matched: bool, password: str) -> 
     clear_pair(session, attempt)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
-    user.last_login_at = now
     return user
+
+
+def signed_in(user: User) -> None:
+    """The sign-in is complete (the password, and the second factor when one is needed): the account's
+    "last sign-in" the owner sees."""
+    user.last_login_at = utcnow()
 

@@ -39,6 +39,8 @@ def login(data):
     with unit_of_work() as session:
         user = signin.finish(session, attempt, matched, data["password"])
         step = second_factor.needed_at_sign_in(user, settings) if user else None
+        if user and not step:
+            signin.signed_in(user)
         pair = tokens.issue_pair(session, user, settings) if user and not step else None
     # Raised after the commit, so the failure counter is kept.
     if user is None:
@@ -56,6 +58,8 @@ def login_second_factor(data):
     with unit_of_work() as session:
         user = challenges.redeem(session, data["challenge"], "code", settings)
         matched = second_factor.check_braked(session, user, data["code"], client_address())
+        if matched:
+            signin.signed_in(user)
         pair = tokens.issue_pair(session, user, settings) if matched else None
     if pair is None:  # raised after the commit, so the failure counts on the brakes
         raise field_error("code", second_factor.WRONG_CODE)
@@ -84,6 +88,7 @@ def login_enrolment_confirm(data):
     with unit_of_work() as session:
         user = challenges.redeem(session, data["challenge"], "enrol", settings)
         codes = second_factor.confirm(session, user, data["code"])
+        signin.signed_in(user)
         tokens.revoke_all(session, user.id)  # sessions opened with a password alone end
         return {**tokens.issue_pair(session, user, settings), "recovery_codes": codes}
 

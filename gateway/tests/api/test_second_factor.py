@@ -239,3 +239,15 @@ def test_guessing_the_password_to_turn_it_off_is_braked_too(client, db):
                              environ_base={"REMOTE_ADDR": "198.51.100.77"}) for n in range(7)]
     assert [a.status_code for a in answers] == [422] * 6 + [429]
     assert "password" in answers[0].json["errors"]
+
+
+def test_the_last_sign_in_is_when_the_code_was_given_not_the_password(client, db, tokens):
+    user, secret, _ = enrolled_user(client, db)
+
+    def last_sign_in():
+        return client.get(f"/api/v1/users/{user.id}", headers=tokens.headers("admin")).json["last_login_at"]
+    before = last_sign_in()
+    challenge = login(client, user.email).json["challenge"]
+    assert last_sign_in() == before
+    assert second_step(client, challenge, code(secret, 1)).status_code == 200
+    assert last_sign_in() != before
