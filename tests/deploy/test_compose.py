@@ -154,8 +154,9 @@ def test_no_secret_is_written_in_the_compose_file(compose):
 
 
 def interpolated(value: str) -> str:
-    """What compose makes of `${VAR:-default}` with .env unset (the default), or of `${VAR:?…}` (a dummy)."""
-    return re.sub(r"\$\{[A-Z_]+(?::-([^}]*))?[^}]*\}", lambda m: m.group(1) if m.group(1) is not None else "x1",
+    """What compose makes of `${VAR:-default}` or `${VAR-default}` with .env unset (the default), or of `${VAR:?…}`
+    (a dummy)."""
+    return re.sub(r"\$\{[A-Z_]+(?::?-([^}]*))?[^}]*\}", lambda m: m.group(1) if m.group(1) is not None else "x1",
                   value)
 
 
