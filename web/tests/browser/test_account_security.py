@@ -135,3 +135,24 @@ def test_a_family_activates_its_account_from_the_welcome_e_mail(open_page, syste
     used = open_page()
     used.goto(link)
     expect(used.locator("[data-test=link-gone]")).to_contain_text("expired or was already used")
+
+
+def test_the_owner_sees_someones_two_factor_sign_in_and_resets_it_for_a_lost_phone(open_page, system, axe_source):
+    email = staff_account(system)
+    person = Api(system, None)
+    token = person.call("POST", "auth/login", json={"email": email, "password": PASSWORD}).json()["access_token"]
+    person.http.headers["Authorization"] = f"Bearer {token}"
+    secret = person.post("users/me/second-factor", expect=200)["secret"]
+    person.post("users/me/second-factor/confirm", {"code": code(secret)}, expect=200)
+    [account] = Api(system, "org_admin").get("users", email=email)
+    page = open_page(locale="fr-FR")
+    owner = system.login("org_admin")
+    sign_in(page, owner.email, owner.password)
+    page.wait_for_url(re.compile(r".*/staff/"))
+    page.goto(f"/staff/settings/accounts/{account['id']}")
+    expect(page.locator("[data-test=second-factor-on]")).to_be_visible()
+    assert_accessible(page, axe_source)
+    page.locator("[data-test=reset-second-factor]").click()
+    expect(page.locator("#alerts")).to_contain_text("réinitialisée")
+    expect(page.locator("[data-test=second-factor-off]")).to_be_visible()
+    assert person.call("POST", "auth/login", json={"email": email, "password": PASSWORD}).status_code == 200
