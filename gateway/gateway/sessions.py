@@ -39,11 +39,12 @@ def describe(user_agent: str | None) -> dict[str, str | None]:
 def live(session: Session, user_id: str, current: str | None) -> list[dict[str, Any]]:
     """The user's live sessions, the most recently active first."""
     now = utcnow()
-    started = dict(session.execute(select(RefreshToken.family_id, func.min(RefreshToken.created_at))
-                                   .where(RefreshToken.user_id == user_id).group_by(RefreshToken.family_id)).all())
     rows = session.scalars(select(RefreshToken).where(
         RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None), RefreshToken.expires_at > now)
         .order_by(RefreshToken.created_at.desc(), RefreshToken.id)).all()
+    # When each started: its family's first token (older, ended families are not read).
+    started = dict(session.execute(select(RefreshToken.family_id, func.min(RefreshToken.created_at)).where(
+        RefreshToken.family_id.in_([row.family_id for row in rows])).group_by(RefreshToken.family_id)).all())
     return [{"id": row.family_id, "started_at": started.get(row.family_id, row.created_at),
              "last_active_at": row.created_at, "address": row.address, "user_agent": row.user_agent,
              **describe(row.user_agent), "current": row.family_id == current} for row in rows]
