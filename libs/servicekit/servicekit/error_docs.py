@@ -6,6 +6,7 @@ schemathesis (tests/e2e/test_schemathesis.py) holds the services to what is writ
 """
 from __future__ import annotations
 
+from copy import deepcopy
 from http import HTTPStatus
 from typing import Any
 
@@ -34,6 +35,9 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     },
     "additionalProperties": True,
 }
+
+# Copied into each response: apispec resolves references in place.
+PROBLEM_CONTENT = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
 # status -> (component name, description); each is one response component shared by every operation.
 RESPONSES: dict[int, tuple[str, str]] = {
@@ -90,8 +94,7 @@ class ProblemResponses(BasePlugin):
     def init_spec(self, spec: APISpec) -> None:
         spec.components.schema("Problem", PROBLEM_SCHEMA)
         for name, description in RESPONSES.values():
-            spec.components.response(name, {"description": description, "content": {
-                PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}})
+            spec.components.response(name, {"description": description, "content": deepcopy(PROBLEM_CONTENT)})
         spec.components.response(*URI_TOO_LONG)
 
     def operation_helper(self, path: str | None = None, operations: dict | None = None, **kwargs: Any) -> None:
@@ -109,7 +112,8 @@ class ProblemResponses(BasePlugin):
                                       has_query=query)
             responses = operation.setdefault("responses", {})
             # What a view declares itself (`@blp.alt_response(410, description=...)`) joins what it is given.
-            declared = {int(code): responses.pop(code) for code in list(responses) if int(code) >= 400}
+            declared = {int(code): responses.pop(code) for code in list(responses)
+                        if str(code).isdigit() and int(code) >= 400}
             for status in sorted(statuses | set(declared)):
                 responses[str(status)] = _problem(status, declared.get(status))
 
@@ -118,11 +122,10 @@ def _problem(status: int, declared: Any) -> str | dict[str, Any]:
     """The shared response of `status`, or the view's own description of it with the shared content."""
     if status == 414:
         return URI_TOO_LONG[0]
-    if isinstance(declared, dict) and declared.get("description") or status not in RESPONSES:
-        description = (declared or {}).get("description") if isinstance(declared, dict) else None
-        return {"description": description or HTTPStatus(status).phrase,
-                "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-    return RESPONSES[status][0]  # flask-smorest's own 422 (a name) describes a JSON body we never send
+    description = declared.get("description") if isinstance(declared, dict) else None
+    if description or status not in RESPONSES:
+        return {"description": description or HTTPStatus(status).phrase, "content": deepcopy(PROBLEM_CONTENT)}
+    return RESPONSES[status][0]  # also replaces flask-smorest's own 422 (a name), a JSON body we never send
 
 
 def problem_api(app: Flask) -> Api:
