@@ -74,8 +74,9 @@ def _register_pages(app: Flask) -> None:
     from web.password_links import bp as password_links_bp
     from web.portal import bp as portal_bp
     from web.staff import bp as staff_bp
+    from web.waitlist_offer import bp as waitlist_offer_bp
 
-    for blueprint in (auth_bp, account_bp, password_links_bp, staff_bp, portal_bp):
+    for blueprint in (auth_bp, account_bp, password_links_bp, staff_bp, portal_bp, waitlist_offer_bp):
         app.register_blueprint(blueprint)
 
     @app.get("/favicon.ico")

@@ -56,6 +56,7 @@ MESSAGE_KINDS = {
     "payment_confirmation": _l("Payment receipt"),
     "portal_invitation": _l("Family portal invitation"),
     "password_reset": _l("Password reset link"),
+    "waitlist_offer": _l("Wait-list offer"),
     "staff_cancel_requested": _l("To the front desk: cancellation requested"),
     "staff_cancel_withdrawn": _l("To the front desk: cancellation request withdrawn"),
     "staff_cancelled": _l("To the front desk: the family cancelled"),

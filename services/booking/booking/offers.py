@@ -28,8 +28,9 @@ def hash_token(token: str) -> str:
 
 
 def accept_url(settings: BookingSettings, entry_id: str, token: str) -> str:
-    """The link in the offer e-mail: accepting books the held slot."""
-    return f"{settings.public_base_url}/api/v1/waitlist/{entry_id}/accept?token={token}"
+    """The link in the offer e-mail: web's page of the offer, whose button books the held slot (opening it does
+    nothing: mail scanners open every link)."""
+    return f"{settings.public_base_url}/waitlist/{entry_id}/offer?token={token}"
 
 
 def _is_postgres(session: Session) -> bool:

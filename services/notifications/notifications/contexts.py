@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from notifications.models import Appointment
-from notifications.templates import format_day, format_short, format_when, local
+from notifications.templates import format_day, format_short, format_when, full_name, local
 
 PAYMENT_METHODS = {"cash": "in cash", "card": "by card", "transfer": "by bank transfer",
                    "package_credit": "from package credit"}
@@ -72,3 +72,11 @@ def invitation(data: dict[str, Any], timezone: str) -> dict[str, Any]:
     return {"email": data["email"], "activation_url": data["activation_url"],
             "expires_on": format_day(data["expires_at"], timezone) if data.get("expires_at") else ""}
 
+
+
+def waitlist_offer(data: dict[str, Any], timezone: str) -> dict[str, Any]:
+    """waitlist.slot_offered: the freed session held for the family, until when, and the link to take it."""
+    return {"child_name": full_name(data.get("client")),
+            "service": data.get("service_name") or "therapy", "therapist": data.get("therapist_name") or "",
+            "when": format_when(data["start"], timezone), "when_short": format_short(data["start"], timezone),
+            "hold_until": format_when(data["hold_until"], timezone), "accept_url": data["accept_url"]}

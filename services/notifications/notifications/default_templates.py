@@ -95,6 +95,12 @@ DEFAULTS: dict[str, tuple[str, str, str | None]] = {
         "{{ center_name }}.\n\nTo choose a new password, open this link:\n{{ reset_url }}\n\nIt works once, until "
         "{{ expires_when }}. Every device signed in to your account will be signed out.\n\nIf you did not ask for "
         "this, ignore this e-mail: your password stays as it is." + _SIGN_OFF, None),
+    "waitlist_offer": (
+        "A session is free for {{ child_name }}: {{ when_short }}",
+        "{{ greeting }}\n\nGood news: a session you were waiting for has become free, and we are holding it for "
+        "{{ child_name }}.\n\n" + _DETAILS + "\n\nTo book it, open this link and choose \"Book this session\" "
+        "before {{ hold_until }}:\n{{ accept_url }}\n\nAfter that, the session goes to the next family on the wait "
+        "list. If it does not suit you, the same page lets you leave the wait list." + _SIGN_OFF, None),
     "staff_cancel_requested": (
         "Cancellation requested: {{ child_name }}, {{ when_short }}",
         "A family asked to cancel a session. Please accept or decline the request in the calendar.\n\n"
@@ -143,6 +149,10 @@ SAMPLES: dict[str, dict[str, Any]] = {
                           "expires_on": "Wednesday 9 December 2026"},
     "password_reset": {"email": "maya@example.org", "reset_url": "https://x.example/reset-password?token=t",
                        "expires_when": "Tuesday 1 December 2026, 10:00 (Europe/Paris)"},
+    "waitlist_offer": {"child_name": "Lina Dupont", "service": "Occupational therapy", "therapist": "Anna Meyer",
+                       "when": "Tuesday 1 December 2026, 10:00 (Europe/Paris)", "when_short": "Tue 1 Dec 10:00",
+                       "hold_until": "Monday 30 November 2026, 16:00 (Europe/Paris)",
+                       "accept_url": "https://x.example/waitlist/1/offer?token=t"},
     "staff_cancel_requested": _STAFF_SAMPLE,
     "staff_cancel_withdrawn": _STAFF_SAMPLE,
     "staff_cancelled": _STAFF_SAMPLE,

@@ -78,6 +78,11 @@ def account_invited(session: Session, event: Envelope) -> None:
     notices.account_invited(session, _settings(), event)
 
 
+@handlers.on("waitlist.slot_offered")
+def waitlist_offered(session: Session, event: Envelope) -> None:
+    notices.waitlist_offered(session, _settings(), event)
+
+
 @handlers.on("account.password_reset_requested")
 def password_reset_requested(session: Session, event: Envelope) -> None:
     notices.password_reset_requested(session, _settings(), event)

@@ -14,7 +14,8 @@ APPOINTMENT_KINDS = ("appointment_booked", "appointment_rescheduled", "appointme
                      "appointment_reminder")
 STAFF_KINDS = ("staff_cancel_requested", "staff_cancel_withdrawn", "staff_cancelled")
 DOCUMENT_KINDS = ("quotation_sent", "quotation_signed", "invoice_issued", "payment_confirmation")
-KINDS = APPOINTMENT_KINDS + DOCUMENT_KINDS + ("portal_invitation", "password_reset") + STAFF_KINDS
+# A wait-list offer is not stopped by an unsubscribe: the family asked for it, and it lapses within hours.
+KINDS = APPOINTMENT_KINDS + DOCUMENT_KINDS + ("portal_invitation", "password_reset", "waitlist_offer") + STAFF_KINDS
 # Reminders and appointment notices: what an unsubscribe link or a client's opt-out stops.
 NON_ESSENTIAL_KINDS = frozenset(APPOINTMENT_KINDS)
 CHANNELS = ("email", "sms")

@@ -15,6 +15,7 @@ from notifications.delivery_log import Source
 from notifications.messages import Request, send
 from notifications.models import Appointment, Recipient, ReminderSetting
 from notifications.preferences import Contact
+from notifications.templates import full_name
 
 log = logging.getLogger(__name__)
 
@@ -147,3 +148,15 @@ def _account_link(session: Session, settings: NotificationsSettings, event: Enve
     contact = Contact(base.name, data["email"], None, base.timezone)
     send(session, settings, Source.of(event), Request(kind, build(data, contact.timezone), client_id=client_id),
          contact)
+
+
+def waitlist_offered(session: Session, settings: NotificationsSettings, event: Envelope) -> None:
+    """A freed slot held for a wait-list family: to the guardian who asked, with the (sealed) link to take it."""
+    data = personal_links.opened(event.data, settings.link_sealing_private_key, "accept_url")
+    guardian = data.get("guardian") or {}
+    base = preferences.for_client(session, data.get("client_id"), settings)
+    contact = Contact(full_name(guardian) or base.name, guardian.get("email") or base.email, None, base.timezone)
+    request = Request("waitlist_offer", contexts.waitlist_offer(data, contact.timezone),
+                      client_id=data.get("client_id"), no_address=f"no e-mail address for wait-list entry "
+                                                                   f"{data.get('entry_id')}")
+    send(session, settings, Source.of(event), request, contact)

@@ -80,7 +80,7 @@ def test_a_freed_slot_is_offered_to_the_first_entry_and_held_for_it(client, db, 
     free_up(client, tokens, appt)
     offer = offer_of(db, first["id"])
     assert offer["start"] == appt["start"] and offer["therapist_id"] == therapist["id"]
-    assert offer["accept_url"].startswith(f"{settings.public_base_url}/api/v1/waitlist/{first['id']}/accept?token=")
+    assert offer["accept_url"].startswith(f"{settings.public_base_url}/waitlist/{first['id']}/offer?token=")
     assert dt.datetime.fromisoformat(offer["hold_until"]) > dt.datetime.now(dt.timezone.utc) + dt.timedelta(
         minutes=settings.waitlist_hold_minutes - 5)
     assert not outbox_events(db, "waitlist.slot_offered", entry_id=second["id"])

@@ -67,6 +67,8 @@ ACTIONS = {
     "appointment.cancelled": _l("Cancelled a session"),
     "appointment.cancel_withdrawn": _l("Withdrew a cancellation"),
     "appointment.answered": _l("Answered a one-click link"),
+    "waitlist.offer_accepted": _l("Booked a session offered from the wait list"),
+    "waitlist.left": _l("Left the wait list"),
     "quotation.signed": _l("Signed a quotation"),
     "quotation.declined": _l("Declined a quotation"),
     "quotation.opened": _l("Opened a quotation's link"),
@@ -81,7 +83,7 @@ SUBJECT_PAGES = {"client": ("staff.client_file", "client_id"), "appointment": ("
                  "task": ("staff.task", "task_id")}
 SUBJECTS = {"user": _l("Account"), "client": _l("Client"), "appointment": _l("Session"), "invoice": _l("Invoice"),
             "quotation": _l("Quotation"), "task": _l("Task"), "therapist": _l("Therapist"),
-            "session": _l("Sign-in session")}
+            "session": _l("Sign-in session"), "waitlist_entry": _l("Wait-list entry")}
 
 
 class AuditFilters(FlaskForm):
