@@ -76,7 +76,10 @@ def navigation() -> list[NavItem]:
 
 
 def home_for(user: User) -> str:
-    """Where a role starts: front desk and admins the calendar, billers the invoices due, families the portal."""
+    """Where a role starts: front desk and admins the calendar, therapists their day, billers the invoices due,
+    families the portal."""
+    if user.role == "therapist":
+        return url_for("staff.my_day")
     if user.role == "client":
         return url_for("portal.home")
     if user.role == "biller":

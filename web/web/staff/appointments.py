@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import LazyString, gettext as _, lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField
@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from web.access import DESK, SCHEDULE, current_user, signed_in
 from web.api import api
-from web.errors import is_htmx
+from web.errors import _local, is_htmx
 from web.forms import apply_api_errors, refusal_message
 from web.gateway import Conflict, Invalid
 from web.i18n import current_tz, fmt_datetime, parse_time
@@ -155,7 +155,12 @@ def _done(appointment_id: str, message: str):
     if is_htmx():
         return _panel(appointment_id, message=message, changed=True)
     flash(message, "success")
-    return redirect(url_for("staff.appointment", appointment_id=appointment_id))
+    return redirect(_back() or url_for("staff.appointment", appointment_id=appointment_id))
+
+
+def _back() -> str:
+    """The page a plain form came from and asks to return to (My day), when it is one of ours."""
+    return _local(request.form.get("next", ""))
 
 
 def _refused(appointment_id: str, exc: Conflict | Invalid, form: FlaskForm | None = None, **forms: Any):
@@ -186,6 +191,9 @@ def act(appointment_id, action: str):
     try:
         api().post(f"appointments/{appointment_id}/{action}")
     except (Conflict, Invalid) as exc:
+        if _back() and not is_htmx():  # back where the button was, with the reason
+            flash(refusal_message(exc), "warning")
+            return redirect(_back())
         return _refused(str(appointment_id), exc)
     return _done(str(appointment_id), str(BY_NAME[action].done))
 
