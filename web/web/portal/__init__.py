@@ -1,4 +1,4 @@
-"""The family portal (its screens come with the portal issue; today: where a family lands after sign-in)."""
+"""The family portal: where a family lands after sign-in, and its screens (appointments.py)."""
 from flask import Blueprint, render_template
 
 from web.access import signed_in
@@ -11,3 +11,6 @@ bp = Blueprint("portal", __name__, url_prefix="/portal")
 def home():
     """A family's home."""
     return render_template("portal/home.html")
+
+
+from web.portal import appointments  # noqa: E402,F401 - its views register on bp
