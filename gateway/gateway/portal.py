@@ -3,17 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from servicekit import sealing
 from servicekit.auth import CLIENT
 from servicekit.db import lock_for_update, utcnow
 from servicekit.errors import Conflict
-from servicekit.messaging import add_event
 
 from gateway import invitations, passwords, revocations, tokens
 from gateway.accounts import add_account, get_user, holding_client, normalize_email
@@ -64,21 +61,7 @@ def invite(session: Session, user_id: str, settings: GatewaySettings) -> dict[st
         raise Conflict("This portal account was deactivated by an administrator; reactivate it first.")
     if user.password_hash is not None:
         raise Conflict("This family already uses its portal account: they sign in with their own password.")
-    now = utcnow()
-    session.execute(update(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None),
-                                             Invitation.purpose == invitations.ACTIVATE, Invitation.expires_at > now)
-                    .values(expires_at=now))
-    raw = secrets.token_urlsafe(32)
-    invitation = Invitation(user_id=user.id, purpose=invitations.ACTIVATE, token_hash=tokens.digest(raw),
-                            expires_at=now + INVITATION_TTL)
-    session.add(invitation)
-    # The notifications service e-mails the link (the welcome e-mail).
-    add_event(session, "account.invited", {
-        "user_id": user.id, "email": user.email, "client_ids": list(user.client_ids or []),
-        # Sealed: only the notifications service opens it (no usable link in the outbox or the broker).
-        "activation_url": sealing.seal(f"{settings.public_base_url}/activate?token={raw}",
-                                       settings.link_sealing_public_key),
-        "expires_at": invitation.expires_at.isoformat()})
+    invitation = invitations.issue(session, user, invitations.ACTIVATE, INVITATION_TTL, settings)  # the welcome e-mail
     return {"sent_to": user.email, "expires_at": invitation.expires_at}
 
 

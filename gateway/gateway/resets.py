@@ -12,26 +12,22 @@ session of the account.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from servicekit import sealing
 from servicekit.auth import CLIENT
 from servicekit.db import lock_for_update, utcnow
-from servicekit.messaging import add_event
 
 from gateway import invitations, passwords, portal, throttles, tokens
 from gateway.accounts import normalize_email
 from gateway.config import GatewaySettings
-from gateway.models import Invitation, User
+from gateway.models import User
 
 RESET_TTL = dt.timedelta(hours=1)
 WINDOW = dt.timedelta(hours=1)
 PER_EMAIL = 5  # requests for one address per hour
 PER_CALLER = 20  # requests from one caller's address per hour, whatever the e-mail addresses
-PURPOSE = invitations.RESET
 ON_ITS_WAY = ("If an account uses this address, an e-mail with a link to choose a new password is on its way; "
               "the link works for an hour.")
 
@@ -53,24 +49,7 @@ def request_reset(session: Session, email: str, address: str, settings: GatewayS
     if user.password_hash is None and user.role == CLIENT:
         portal.invite(session, user.id, settings)
     elif user.password_hash is not None and user.active:
-        _send_reset_link(session, user, settings, now)
-
-
-def _send_reset_link(session: Session, user: User, settings: GatewaySettings, now: dt.datetime) -> None:
-    session.execute(update(Invitation).where(Invitation.user_id == user.id, Invitation.purpose == PURPOSE,
-                                             Invitation.used_at.is_(None), Invitation.expires_at > now)
-                    .values(expires_at=now))
-    raw = secrets.token_urlsafe(32)
-    invitation = Invitation(user_id=user.id, purpose=PURPOSE, token_hash=tokens.digest(raw),
-                            expires_at=now + RESET_TTL)
-    session.add(invitation)
-    # The notifications service e-mails the link (like the welcome e-mail's activation link).
-    add_event(session, "account.password_reset_requested", {
-        "user_id": user.id, "email": user.email, "client_ids": list(user.client_ids or []),
-        # Sealed: only the notifications service opens it (no usable link in the outbox or the broker).
-        "reset_url": sealing.seal(f"{settings.public_base_url}/reset-password?token={raw}",
-                                  settings.link_sealing_public_key),
-        "expires_at": invitation.expires_at.isoformat()})
+        invitations.issue(session, user, invitations.RESET, RESET_TTL, settings)
 
 
 def complete(session: Session, raw: str, password: str) -> User:
