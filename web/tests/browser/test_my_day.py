@@ -70,6 +70,15 @@ def test_a_therapist_on_her_phone_completes_the_session_that_began_and_subscribe
     assert "BEGIN:VCALENDAR" in feed.text and appointment["id"] in feed.text
     assert_accessible(page, axe_source)
 
+    mine = page.locator(f"[data-task='{task['id']}']")
+    mine.locator("summary").click()
+    mine.get_by_label("Minutes").fill("30")
+    mine.get_by_label("Progress note").fill("Fine motor play; tolerated the swing.")
+    mine.get_by_role("button", name="Log time").click()
+    page.wait_for_url(re.compile(rf".*/staff/tasks/{task['id']}$"))
+    expect(page.get_by_text("30 minutes logged.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Fine motor play; tolerated the swing.")).to_be_visible()
+
     tablet = open_page(locale="fr-FR", **TABLET)
     sign_in(tablet, therapist_login(system), expect=r".*/staff/my-day$")
     expect(tablet.get_by_role("heading", level=1)).to_have_text("Ma journée")
