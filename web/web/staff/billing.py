@@ -5,7 +5,7 @@ from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
-from flask import Response, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,9 +13,9 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from web import security
 from web.access import BILLING, current_user, nav_item, signed_in
 from web.api import api
+from web.documents import pdf_response
 from web.errors import is_htmx
 from web.forms import REQUIRED, CreatingForm, api_message, apply_api_errors, refusal_message
 from web.gateway import Conflict, Invalid
@@ -228,11 +228,4 @@ def void_invoice(invoice_id):
 @signed_in(*BILLING)
 def invoice_pdf(invoice_id):
     """The invoice's PDF from the gateway, shown in the page's preview or downloaded."""
-    document = api().get(f"invoices/{invoice_id}/pdf")
-    security.allow_framing_by_self()
-    disposition = "attachment" if request.args.get("download") else "inline"
-    filename = document.filename or f"invoice-{invoice_id}.pdf"
-    return Response(document.content, mimetype=document.content_type or "application/pdf", headers={
-        "Content-Disposition": f'{disposition}; filename="{filename}"', "Cache-Control": "no-store",
-        # Only this PDF may render here (Chromium's viewer is a plugin), framed by our own pages only.
-        "Content-Security-Policy": "default-src 'none'; object-src 'self'; frame-ancestors 'self'"})
+    return pdf_response(api().get(f"invoices/{invoice_id}/pdf"), f"invoice-{invoice_id}.pdf")

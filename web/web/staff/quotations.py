@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import request
 from flask_babel import lazy_gettext as _l
 
-from web import security
 from web.access import DESK, nav_item, signed_in
 from web.api import api
 from web.forms import refusal_message
-from web.gateway import Conflict, Document
+from web.documents import pdf_response
+from web.gateway import Conflict
 from web.render import page
 from web.staff import bp
 from web.labels import QUOTATION_STATUSES, labels
@@ -22,8 +22,6 @@ from web.staff.client_pages import fragment
 nav_item("staff.quotations", _l("Quotations"), DESK, 45)
 
 PAGE_SIZE = 25
-# Our own page frames the PDF: it may not run anything, but the browser's PDF viewer must be allowed to show it.
-PDF_POLICY = "default-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
 
 
 @bp.get("/quotations")
@@ -68,10 +66,4 @@ def send_quotation(quotation_id):
 @signed_in(*DESK)
 def quotation_pdf(quotation_id):
     """The quotation's PDF as sales renders it, shown in the page's preview or downloaded."""
-    document: Document = api().get(f"quotations/{quotation_id}/pdf")
-    security.allow_framing_by_self()
-    disposition = "attachment" if request.args.get("download") else "inline"
-    filename = document.filename or f"quotation-{quotation_id}.pdf"
-    return Response(document.content, mimetype="application/pdf", headers={
-        "Content-Disposition": f'{disposition}; filename="{filename}"', "Cache-Control": "private, no-store",
-        "Content-Security-Policy": PDF_POLICY})
+    return pdf_response(api().get(f"quotations/{quotation_id}/pdf"), f"quotation-{quotation_id}.pdf")
