@@ -2,16 +2,11 @@
 the "change" that takes the request back; in French too; and a staff member is not let in."""
 from __future__ import annotations
 
-import re
-from types import SimpleNamespace
-
 from playwright.sync_api import expect
 
-from .api import Api, eventually
-from .clients_data import body_text, book, mail_to, new_family, register
+from .api import Api
+from .clients_data import book, new_family, portal_login, register
 from .conftest import assert_accessible, sign_in
-
-FAMILY_PASSWORD = "our family password 2026"
 
 
 def family_on_the_portal(system):
@@ -19,11 +14,7 @@ def family_on_the_portal(system):
     desk = Api(system, "front_desk")
     family = register(desk, new_family())
     sessions = [book(desk, system, family), book(desk, system, family)]
-    account = eventually(lambda: desk.get("users", email=family.email), "the family's portal account")[0]
-    desk.post(f"users/{account['id']}/invitation", expect=201)
-    token = re.search(r"/activate\?token=(\S+)", body_text(mail_to(system.mail_dir, family.email, "Welcome"))).group(1)
-    Api(system).post("auth/activate", {"token": token, "password": FAMILY_PASSWORD}, expect=200)
-    return SimpleNamespace(email=family.email, password=FAMILY_PASSWORD), family, sessions
+    return portal_login(system, family.email), family, sessions
 
 
 def test_a_family_confirms_one_session_asks_to_cancel_another_and_changes_its_mind(open_page, system, axe_source):
