@@ -1,4 +1,4 @@
-"""The family portal: where a family lands after sign-in, and its screens (appointments.py, invoices.py, quotations.py)."""
+"""The family portal: where a family lands after sign-in, and its screens (appointments, invoices, preferences, quotations)."""
 from flask import Blueprint, render_template
 
 from web.access import signed_in
@@ -13,4 +13,4 @@ def home():
     return render_template("portal/home.html")
 
 
-from web.portal import appointments, invoices, quotations  # noqa: E402,F401 - their views register on bp
+from web.portal import appointments, invoices, preferences, quotations  # noqa: E402,F401 - their views register on bp
