@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, Select, Text, and_, cast, select, update
 from sqlalchemy.orm import Session
 
 from servicekit.auth import CLIENT, FRONT_DESK, ORG_ADMIN, THERAPIST, Principal
-from servicekit.db import Database, lock_for_update, utcnow
+from servicekit.db import Database, lock_for_update, request_session, utcnow
 from servicekit.errors import Conflict, Forbidden, field_error, not_found
 from servicekit.messaging import add_event
 
@@ -102,6 +102,16 @@ def update_user(session: Session, user: User, changes: dict[str, Any], principal
         session.execute(update(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
                         .values(expires_at=utcnow()))
     return user
+
+
+def may_edit(principal: Principal, user_id: str) -> None:
+    """Before an edit's body is read (servicekit.row_access): a staff account is the owner's alone, so an office
+    manager is refused whatever the body says — not told how to shape a request they may not make."""
+    if principal.role == ORG_ADMIN:
+        return
+    target = request_session().get(User, user_id)
+    if target is not None and target.role != CLIENT:
+        _require_org_admin_for(principal, "change staff accounts, their roles or their passwords")
 
 
 # What an office manager (admin) may change on a family's portal account; staff accounts are the owner's alone.

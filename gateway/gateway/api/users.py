@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from servicekit.auth import ADMIN, AUTHENTICATED, FRONT_DESK, ORG_ADMIN, access, current_principal
 from servicekit.db import request_session, unit_of_work
 from servicekit.pagination import paginate
+from servicekit.row_access import row_access
 
 from gateway import accounts, portal, tokens
 from gateway.config import current_settings
@@ -60,6 +61,7 @@ def get_user(user_id):
 
 @blp.route("/users/<uuid:user_id>", methods=["PATCH"])
 @access(ADMIN)
+@row_access(accounts.may_edit)
 @blp.arguments(UserPatch)
 @blp.response(200, UserOut)
 def update_user(changes, user_id):
