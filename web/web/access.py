@@ -56,14 +56,16 @@ class NavItem:
     roles: tuple[str, ...]
     order: int
     icon: str = ""
+    own_role_only: bool = False  # shown to these roles themselves, not to the roles that include them (My day)
 
 
 NAVIGATION: list[NavItem] = []
 
 
-def nav_item(endpoint: str, label: LazyString | str, roles: tuple[str, ...], order: int) -> None:
+def nav_item(endpoint: str, label: LazyString | str, roles: tuple[str, ...], order: int, *,
+             own_role_only: bool = False) -> None:
     """Add an entry to the staff navigation (each area registers its own, in its module)."""
-    NAVIGATION.append(NavItem(endpoint, label, roles, order))
+    NAVIGATION.append(NavItem(endpoint, label, roles, order, own_role_only=own_role_only))
     NAVIGATION.sort(key=lambda item: item.order)
 
 
@@ -72,7 +74,8 @@ def navigation() -> list[NavItem]:
     user = current_user()
     if user is None:
         return []
-    return [item for item in NAVIGATION if user.holds(*item.roles)]
+    return [item for item in NAVIGATION
+            if (user.role in item.roles if item.own_role_only else user.holds(*item.roles))]
 
 
 def home_for(user: User) -> str:

@@ -116,15 +116,21 @@ def fmt_time(value: Any) -> str:
 
 
 def api_amount(text: str | None, locale: str | None = None) -> str:
-    """An amount as typed in the page's language ("1 234,50" in French, "1,234.50" in English) as the API's
-    decimal string ("1234.50"). Read strictly: "300,50" on an English page is refused (by the API, beside the
-    field) rather than guessed — a payment read as 30,050 is worse than a question. Unreadable text goes as
-    typed, so the API names what is wrong with it."""
+    """An amount as typed ("1 234,50", "1,234.50", "30,00") as the API's decimal string ("1234.50").
+
+    Read strictly in the page's language first, then in the other languages of the site: "1,234" is 1234 on an
+    English page and 1.234 on a French one, while "30,00" — no English amount — is read the French way wherever
+    it is typed (a French-speaking receptionist on an English page). Babel's strict reading refuses what no
+    language writes ("1.234,5" on either), rather than guessing; unreadable text goes as typed, so the API names
+    what is wrong with it beside the field."""
     cleaned = "".join((text or "").split()).replace("\u202f", "")
-    try:
-        return str(parse_decimal(cleaned, locale=locale or str(get_locale() or "en"), strict=True))
-    except NumberFormatError:
-        return cleaned
+    page = locale or str(get_locale() or "en")
+    for language in (page, *(other for other in LOCALES if other != page)):
+        try:
+            return str(parse_decimal(cleaned, locale=language, strict=True))
+        except NumberFormatError:
+            continue
+    return cleaned
 
 
 def fmt_money(amount: Any, currency: str | None = None) -> str:

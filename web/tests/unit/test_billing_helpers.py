@@ -33,11 +33,12 @@ def test_the_due_list_shows_every_overdue_invoice_first_then_the_others_page_by_
 @pytest.mark.parametrize("locale, typed, sent", [
     ("fr", "80,5", "80.5"), ("fr", " 1 234,50 ", "1234.50"), ("fr", "1\u202f234,50", "1234.50"), ("fr", "12", "12"),
     ("en", "80.00", "80.00"), ("en", "1,234.50", "1234.50"), ("en", "12", "12"),
-    # Not an amount of the page's language: sent as typed, for the API to refuse beside the field — a payment
-    # read as 30,050 is worse than a question.
-    ("en", "300,50", "300,50"), ("fr", "1.234,5", "1.234,5"), ("en", "ten", "ten"), ("en", "", ""), ("en", None, ""),
+    ("en", "1,234", "1234"), ("fr", "1,234", "1.234"),  # the page's language decides what it can
+    ("en", "30,00", "30.00"), ("en", "300,50", "300.50"),  # no English amount: read the French way
+    # What no language writes is sent as typed, for the API to refuse beside the field.
+    ("fr", "1.234,5", "1.234,5"), ("en", "ten", "ten"), ("en", "", ""), ("en", None, ""),
 ])
-def test_an_amount_is_read_in_the_pages_language_and_reaches_the_api_as_a_decimal_string(locale, typed, sent):
+def test_an_amount_is_read_in_the_pages_language_then_the_others_as_a_decimal_string(locale, typed, sent):
     assert api_amount(typed, locale) == sent
 
 

@@ -20,7 +20,9 @@ from web.staff import bp
 from web.staff.appointments import offered_actions
 
 THERAPIST = ("therapist",)  # admins hold it too: they see their own day when their account is a therapist's
-nav_item("staff.my_day", _l("My day"), THERAPIST, 5)
+# A therapist's entry: an office manager or owner (who hold therapist rights) may open the page, but their menu
+# stays the office's (one entry more no longer fits beside the others on a laptop).
+nav_item("staff.my_day", _l("My day"), THERAPIST, 5, own_role_only=True)
 
 OPEN_TASKS = ("new", "in_progress", "needs_follow_up")
 CLOSING = ("complete", "no-show")  # the actions My day offers on a session (confirming is the desk's)
