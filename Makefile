@@ -7,12 +7,13 @@ PACKAGES := libs/servicekit services/booking services/crm services/sales service
             services/billing services/notifications gateway web tools/devstack
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-faults test-unit bench bench-quick install seed clean help
+.PHONY: run test test-faults test-fuzz test-unit bench bench-quick install seed clean help
 
 help:
 	@echo "make run     start RabbitMQ if needed, migrate, seed the demo center, run every service"
 	@echo "make test    unit, integration and end-to-end tests (real PostgreSQL + RabbitMQ)"
 	@echo "make test-faults  the reliability suite: broker restarts, crashes, poison, outages (minutes)"
+	@echo "make test-fuzz    schemathesis: every operation as each role, no 5xx, every answer documented (minutes)"
 	@echo "make bench   the benchmarks on PostgreSQL: prints the Markdown table, writes bench/results/latest.json"
 	@echo "make install create .venv and install everything (run and test do this when needed)"
 
@@ -37,6 +38,9 @@ test: $(STAMP)
 
 test-faults: $(STAMP)
 	$(BIN)/python -m pytest -m faults tests/faults -s
+
+test-fuzz: $(STAMP)
+	$(BIN)/python -m pytest -m fuzz tests/e2e/test_schemathesis.py
 
 # Figures, never timed tests: needs wrk (apt-get install wrk) and a quiet machine; ~20 minutes (quick: ~3).
 bench: $(STAMP)

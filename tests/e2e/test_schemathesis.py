@@ -3,8 +3,8 @@ merged OpenAPI documents (status, content type, body) — "bad input gets a clea
 
 It runs on a system of its own (`own_system`): its random writes — clients, bookings, users, settings — would
 otherwise surprise the tests sharing `system`. Bounded and repeatable: FUZZ_EXAMPLES examples per operation and
-generation mode (valid, then invalid input) under the fixed seed FUZZ_SEED, no shrinking. Alone:
-`.venv/bin/python -m pytest tests/e2e/test_schemathesis.py`; explore further with e.g. FUZZ_SEED=7 FUZZ_EXAMPLES=30.
+generation mode (valid, then invalid input) under the fixed seed FUZZ_SEED, no shrinking. Run by
+`make test-fuzz` (and CI); explore further with e.g. FUZZ_SEED=7 FUZZ_EXAMPLES=30 make test-fuzz.
 """
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
 
 from tests.e2e.api import eventually
 from tests.e2e.test_spine import mails_to
+
+pytestmark = pytest.mark.fuzz  # make test-fuzz (CI runs it after make test): minutes of its own
 
 FUZZ_SEED = int(os.environ.get("FUZZ_SEED", "14"))
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
