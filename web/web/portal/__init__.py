@@ -1,7 +1,12 @@
 """The family portal: where a family lands after sign-in, and its screens (appointments, invoices, preferences, quotations)."""
-from flask import Blueprint, render_template
+from typing import Any
+
+from flask import Blueprint, flash, render_template
 
 from web.access import signed_in
+from web.api import api
+from web.forms import refusal_message
+from web.gateway import Conflict, Invalid, Missing, NotAllowed
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -11,6 +16,17 @@ bp = Blueprint("portal", __name__, url_prefix="/portal")
 def home():
     """A family's home."""
     return render_template("portal/home.html")
+
+
+def answer(path: str, body: dict[str, Any], done: str) -> None:
+    """A family's one-step answer (confirm, cancel, decline…): POST it, and say on the next page what happened —
+    `done`, or why the service refused (taken meanwhile, already answered, not theirs)."""
+    try:
+        api().post(path, body)
+    except (Conflict, Invalid, Missing, NotAllowed) as exc:
+        flash(refusal_message(exc), "warning")
+    else:
+        flash(done, "success")
 
 
 from web.portal import appointments, invoices, preferences, quotations  # noqa: E402,F401 - their views register on bp

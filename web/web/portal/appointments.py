@@ -20,11 +20,9 @@ from wtforms.validators import Length, Optional
 
 from web.access import signed_in
 from web.api import api
-from web.forms import refusal_message
-from web.gateway import Conflict, Invalid, Missing, NotAllowed
 from web.i18n import local_today, parse_time
 from web.labels import APPOINTMENT_STATUSES as STATUS_LABELS
-from web.portal import bp
+from web.portal import answer, bp
 
 UPCOMING = ("held", "booked", "confirmed", "pending_cancel")
 DEFAULT_PAST_DAYS, DEFAULT_AHEAD_DAYS, LONGEST_RANGE_DAYS = 90, 180, 366
@@ -113,13 +111,8 @@ def _back():
 @signed_in("client")
 def act(appointment_id, action: str):
     """Confirm a session, or take a cancellation request back (the centre is told)."""
-    try:
-        api().post(f"appointments/{appointment_id}/{action}")
-    except (Conflict, Invalid, Missing, NotAllowed) as exc:
-        flash(refusal_message(exc), "warning")
-    else:
-        flash(_("Thank you: the session is confirmed.") if action == "confirm"
-              else _("Your cancellation request is withdrawn: the session goes ahead."), "success")
+    answer(f"appointments/{appointment_id}/{action}", {}, _("Thank you: the session is confirmed.") if action == "confirm"
+           else _("Your cancellation request is withdrawn: the session goes ahead."))
     return _back()
 
 
@@ -131,11 +124,7 @@ def cancel(appointment_id):
     if not form.validate_on_submit():
         flash(_("The page expired; please try again."), "warning")
         return _back()
-    try:
-        reason = (form.reason.data or "").strip()
-        api().post(f"appointments/{appointment_id}/cancel", {"reason": reason} if reason else {})
-    except (Conflict, Invalid, Missing, NotAllowed) as exc:
-        flash(refusal_message(exc), "warning")
-    else:
-        flash(_("Your request is sent: the centre will confirm the cancellation."), "success")
+    reason = (form.reason.data or "").strip()
+    answer(f"appointments/{appointment_id}/cancel", {"reason": reason} if reason else {},
+           _("Your request is sent: the centre will confirm the cancellation."))
     return _back()

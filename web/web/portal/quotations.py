@@ -21,7 +21,7 @@ from web.documents import pdf_response
 from web.forms import apply_api_errors, refusal_message
 from web.gateway import Conflict, Invalid, Missing, NotAllowed
 from web.labels import QUOTATION_STATUSES
-from web.portal import bp
+from web.portal import answer, bp
 
 
 class SignForm(FlaskForm):
@@ -85,12 +85,8 @@ def decline(quotation_id):
         flash(_("The page expired; please try again."), "warning")
         return redirect(url_for("portal.quotations"))
     reason = (form.reason.data or "").strip()
-    try:
-        api().post(f"quotations/{quotation_id}/decline", {"reason": reason} if reason else {})
-    except (Conflict, Invalid, Missing, NotAllowed) as exc:
-        flash(refusal_message(exc), "warning")
-    else:
-        flash(_("The quotation is declined; the centre is told."), "success")
+    answer(f"quotations/{quotation_id}/decline", {"reason": reason} if reason else {},
+           _("The quotation is declined; the centre is told."))
     return redirect(url_for("portal.quotations"))
 
 
