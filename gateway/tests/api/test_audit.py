@@ -4,17 +4,16 @@ import csv
 import dataclasses
 import datetime as dt
 import io
-import threading
 import uuid
 
 import pytest
 from flask import Flask
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
-from werkzeug.serving import make_server
 
 from servicekit import migrations
 from servicekit.db import Database
+from servicekit.testing.http import HttpServer
 
 from gateway import audit, audit_log
 from gateway.config import SERVICES
@@ -41,12 +40,8 @@ def links():
     def answer(token):
         return "<p>Thank you</p>", 200, {"X-Audit-Subject": f"appointment {APPOINTMENT}", "X-Audit-Action": "confirm"}
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with HttpServer(app) as served:
+        yield served.url
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,12 @@
 """Real local servers for dispatcher tests: an SMTP server, a Twilio-like SMS API and a PDF server."""
 import base64
 import email
-import threading
 import uuid
 from email import policy
 
 from aiosmtpd.controller import Controller
 from flask import Flask, jsonify, request
-from werkzeug.serving import make_server
+from servicekit.testing.http import HttpServer
 from servicekit.testing.infra import free_port
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -40,23 +39,6 @@ class Mailbox:
 
     def __exit__(self, *exc):
         self.controller.stop()
-
-
-class HttpServer:
-    """A Flask app served from a thread on a free local port."""
-
-    def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 class SmsApi(HttpServer):

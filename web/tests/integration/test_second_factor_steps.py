@@ -1,11 +1,11 @@
 """The second step of a sign-in against a stand-in gateway: a code, or setting a second factor up first (the role
 requires it: the shared test system requires it of nobody, so this path is exercised here)."""
 import dataclasses
-import threading
 
 import pytest
 from flask import Flask, jsonify, request
-from werkzeug.serving import make_server
+
+from servicekit.testing.http import HttpServer
 
 from web.app import create_app
 
@@ -15,7 +15,7 @@ CODES = [f"code{n}-abcde" for n in range(10)]
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
 
-class FakeGateway:
+class FakeGateway(HttpServer):
     """Login answering a challenge of `step`, and the second-step endpoints as the gateway answers them."""
 
     def __init__(self):
@@ -47,16 +47,13 @@ class FakeGateway:
                 return jsonify(title="Unprocessable Entity", errors={"code": ["wrong"]}), 422
             return jsonify({**PAIR, "recovery_codes": CODES})
 
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        super().__init__(app)
 
 
 @pytest.fixture(scope="module")
 def gateway():
-    fake = FakeGateway()
-    yield fake
-    fake.server.shutdown()
+    with FakeGateway() as fake:
+        yield fake
 
 
 @pytest.fixture()
